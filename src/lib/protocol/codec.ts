@@ -1,0 +1,161 @@
+/**
+ * Frame codec for both directions. Decoding never throws: every frame becomes either a typed
+ * message or a typed `DecodeError` carrying the protocol's error code, so a bad frame can be
+ * answered (`error {code, ref}`) and counted while the connection lives on.
+ */
+import type { z } from 'zod';
+import {
+	clientPayloads,
+	envelope,
+	reviveEnvelopeTimestamp,
+	serverPayloads,
+	STREAMS
+} from './schemas';
+import type {
+	ClientMessage,
+	DecodeError,
+	DecodeResult,
+	ServerMessage
+} from './types';
+
+/** Frames larger than this are refused before parsing (the gateway closes with 1009 first). */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+export interface DecodeOptions {
+	/** Largest frame accepted, in UTF-16 code units of the text (≈ bytes for ASCII). Default 1 MiB. */
+	maxLength?: number;
+}
+
+type PayloadTable = Readonly<Record<string, z.ZodType>>;
+
+function frameToText(frame: unknown): string | undefined {
+	if (typeof frame === 'string') return frame;
+	if (frame instanceof ArrayBuffer) return new TextDecoder().decode(frame);
+	if (ArrayBuffer.isView(frame)) {
+		return new TextDecoder().decode(
+			new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
+		);
+	}
+	return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+	const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+	return `${path}: ${issue.message}`;
+}
+
+function decodeWith<M>(
+	table: PayloadTable,
+	frame: unknown,
+	options: DecodeOptions | undefined
+): DecodeResult<M> {
+	const text = frameToText(frame);
+	if (text === undefined) {
+		return { ok: false, error: { code: 'invalid_message', message: 'frame is not text' } };
+	}
+	const max = options?.maxLength ?? DEFAULT_MAX_FRAME_BYTES;
+	if (text.length > max) {
+		return {
+			ok: false,
+			error: { code: 'payload_too_large', message: `frame of ${text.length} exceeds ${max}` }
+		};
+	}
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text);
+	} catch (e) {
+		// A RangeError from absurdly deep nesting lands here too.
+		return {
+			ok: false,
+			error: { code: 'invalid_json', message: e instanceof Error ? e.message : 'invalid JSON' }
+		};
+	}
+	return decodeValue<M>(table, raw);
+}
+
+function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
+	const env = envelope.safeParse(raw);
+	if (!env.success) {
+		const readable = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+		const error: DecodeError = {
+			code: 'invalid_message',
+			message: `not a message envelope: ${env.error.issues.map(describeIssue).join('; ')}`
+		};
+		if (typeof readable.id === 'string' && readable.id.length <= 128) error.ref = readable.id;
+		return { ok: false, error };
+	}
+	const { type, id } = env.data;
+	const base: Pick<DecodeError, 'ref' | 'type'> = { type };
+	if (id !== undefined) base.ref = id;
+	const schema = Object.hasOwn(table, type) ? table[type] : undefined;
+	if (!schema) {
+		return {
+			ok: false,
+			error: { ...base, code: 'unknown_type', message: `unknown message type "${type}"` }
+		};
+	}
+	const parsed = schema.safeParse(env.data.payload);
+	if (!parsed.success) {
+		const streamIssue = parsed.error.issues.find(
+			(i) => i.path.length === 1 && i.path[0] === 'stream' && i.code === 'invalid_value'
+		);
+		if (streamIssue) {
+			return {
+				ok: false,
+				error: {
+					...base,
+					code: 'unknown_stream',
+					message: `unknown stream; expected one of ${STREAMS.join(', ')}`
+				}
+			};
+		}
+		return {
+			ok: false,
+			error: {
+				...base,
+				code: 'invalid_message',
+				message: `invalid ${type} payload: ${parsed.error.issues.slice(0, 5).map(describeIssue).join('; ')}`
+			}
+		};
+	}
+	const message: { type: string; payload?: unknown; id?: string; timestamp?: Date } = { type };
+	if (parsed.data !== undefined) message.payload = parsed.data;
+	if (id !== undefined) message.id = id;
+	const ts = reviveEnvelopeTimestamp(env.data.timestamp);
+	if (ts) message.timestamp = ts;
+	return { ok: true, message: message as M };
+}
+
+/** Decode a frame the browser received from the gateway. Never throws. */
+export function decodeServerFrame(
+	frame: unknown,
+	options?: DecodeOptions
+): DecodeResult<ServerMessage> {
+	return decodeWith<ServerMessage>(serverPayloads, frame, options);
+}
+
+/** Decode a frame the gateway received from a browser. Never throws. */
+export function decodeClientFrame(
+	frame: unknown,
+	options?: DecodeOptions
+): DecodeResult<ClientMessage> {
+	return decodeWith<ClientMessage>(clientPayloads, frame, options);
+}
+
+/** Validate an already-parsed server message (e.g. one built in memory). Never throws. */
+export function validateServerMessage(value: unknown): DecodeResult<ServerMessage> {
+	return decodeValue<ServerMessage>(serverPayloads, value);
+}
+
+/** Validate an already-parsed client message. Never throws. */
+export function validateClientMessage(value: unknown): DecodeResult<ClientMessage> {
+	return decodeValue<ClientMessage>(clientPayloads, value);
+}
+
+/**
+ * Encode a message as one text frame. `Date`s become RFC 3339 strings (through `toJSON`).
+ * The gateway serialises a batch once and sends the same string to every matching client.
+ */
+export function encode(message: ClientMessage | ServerMessage): string {
+	return JSON.stringify(message);
+}
