@@ -96,10 +96,8 @@ function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 	}
 	const parsed = schema.safeParse(env.data.payload);
 	if (!parsed.success) {
-		const streamIssue = parsed.error.issues.find(
-			(i) => i.path.length === 1 && i.path[0] === 'stream' && i.code === 'invalid_value'
-		);
-		if (streamIssue) {
+		const named = (env.data.payload as { stream?: unknown } | null | undefined)?.stream;
+		if (typeof named === 'string' && !(STREAMS as readonly string[]).includes(named)) {
 			return {
 				ok: false,
 				error: {

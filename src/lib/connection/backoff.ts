@@ -1,0 +1,72 @@
+/**
+ * Reconnect delays. Pure functions with injected randomness, so tests can sample them 10,000
+ * times and a model test can pin them.
+ *
+ * Normal retries use "full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"):
+ * `delay = random() · min(cap, base · 2^attempt)`. The cap bounds the *ceiling*, not the drawn
+ * value, so at the cap the delay is still uniform over `[0, cap]`. Clamping the drawn value instead
+ * (as `min(cap, jittered)` does) collapses every client onto exactly `cap` after a few attempts:
+ * a server restart then sees its whole fleet return in the same instant, every `cap` seconds. A
+ * floor such as `[cap/2, cap]` would halve the spread and double the peak for no gain; an
+ * occasional near-zero draw is harmless because the ceiling keeps doubling.
+ */
+
+/** Source of uniform numbers in `[0, 1)`, like `Math.random`. */
+export type Random = () => number;
+
+/** Parameters of the normal backoff. */
+export interface BackoffParams {
+	/** Ceiling of the first retry, in ms (`reconnectInterval`). */
+	base: number;
+	/** Largest ceiling, in ms (`maxReconnectDelay`). */
+	cap: number;
+	/** Injected randomness; `() => 1` disables jitter (always the ceiling). */
+	random: Random;
+}
+
+// 2^31 already exceeds any sane cap; stop doubling there so huge attempt counts stay finite.
+const MAX_EXPONENT = 31;
+
+function unit(random: Random): number {
+	const r = random();
+	return Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
+}
+
+/** The ceiling for `attempt` (0-based): `min(cap, base · 2^attempt)`. */
+export function backoffCeiling(attempt: number, base: number, cap: number): number {
+	const n = Math.min(Math.max(0, Math.floor(attempt)), MAX_EXPONENT);
+	return Math.min(cap, base * 2 ** n);
+}
+
+/** Full-jitter delay before retry number `attempt` (0-based): uniform in `[0, ceiling]`. */
+export function backoffDelay(attempt: number, params: BackoffParams): number {
+	return Math.round(unit(params.random) * backoffCeiling(attempt, params.base, params.cap));
+}
+
+/** Parameters of the long backoff used for "try again later" (1013) and rate limiting (4429). */
+export interface LongBackoffParams {
+	/** Floor of the first long retry, in ms (`longReconnectInterval`). */
+	base: number;
+	/** Largest floor when the server gave no `retryAfterMs`, in ms (`maxReconnectDelay`). */
+	cap: number;
+	random: Random;
+	/** The server's own hint from the close reason; honoured as the earliest retry time. */
+	retryAfterMs?: number;
+}
+
+/** Longest wait honoured from a server hint: a bogus hint must not park a tab for days. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/**
+ * Long delay: never sooner than the floor (the server's `retryAfterMs`, else
+ * `min(cap, base · 2^attempt)`), spread uniformly over `[floor, 2 · floor]` so a fleet told the
+ * same `retryAfterMs` does not come back in one burst.
+ */
+export function longBackoffDelay(attempt: number, params: LongBackoffParams): number {
+	const hinted = params.retryAfterMs;
+	const floor =
+		typeof hinted === 'number' && hinted >= 0
+			? Math.min(hinted, MAX_RETRY_AFTER_MS)
+			: backoffCeiling(attempt, params.base, params.cap);
+	return Math.round(floor + unit(params.random) * floor);
+}

@@ -1,0 +1,82 @@
+/**
+ * What a close code means for the client (PROTOCOL.md, "Close codes and what a client does"),
+ * as one table so the machine has a single guard to ask and the docs a single place to read.
+ */
+
+/**
+ * - `closed`: stay closed (a normal close).
+ * - `retry`: back off and reconnect.
+ * - `long`: reconnect after a long backoff (server overloaded or rate limiting us).
+ * - `failed`: no retry until the user acts.
+ * - `reauth`: get a fresh token once, then `failed`.
+ */
+export type CloseAction = 'closed' | 'retry' | 'long' | 'failed' | 'reauth';
+
+/** A classified close: what to do, and the server's `retryAfterMs` hint if it gave one. */
+export interface CloseDecision {
+	action: CloseAction;
+	retryAfterMs?: number;
+}
+
+/** The protocol's table. Codes not listed fall back to `retry` (see `classifyClose`). */
+export const CLOSE_CODE_ACTIONS: Readonly<Record<number, CloseAction>> = {
+	1000: 'closed',
+	1001: 'retry',
+	1006: 'retry',
+	1011: 'retry',
+	1012: 'retry',
+	1013: 'long',
+	4429: 'long',
+	1008: 'failed',
+	4403: 'failed',
+	// "Failed for that message; reconnect": the oversized frame is gone with the socket.
+	1009: 'retry',
+	4400: 'failed',
+	4401: 'reauth',
+	4408: 'retry'
+};
+
+interface ReasonOverride {
+	reconnect?: boolean;
+	retryAfterMs?: number;
+}
+
+// Close reasons are at most 123 bytes, so parsing one is cheap; anything that is not our JSON
+// object (a plain-text reason, say) is simply no override.
+function parseReason(reason: string): ReasonOverride | undefined {
+	if (!reason || reason[0] !== '{') return undefined;
+	try {
+		const value: unknown = JSON.parse(reason);
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+		const v = value as Record<string, unknown>;
+		const out: ReasonOverride = {};
+		if (typeof v.reconnect === 'boolean') out.reconnect = v.reconnect;
+		if (typeof v.retryAfterMs === 'number' && Number.isFinite(v.retryAfterMs) && v.retryAfterMs >= 0) {
+			out.retryAfterMs = v.retryAfterMs;
+		}
+		return out;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Classify a close. Unknown codes retry: a code we do not know is more likely a proxy or a newer
+ * server than a verdict that retrying is pointless, and backoff keeps retries cheap.
+ * A reason of the form `{"reconnect": false}` forces `failed`; `{"reconnect": true}` forces a
+ * retry (long when `retryAfterMs` is given); `retryAfterMs` alone adds a hint to a retrying code.
+ */
+export function classifyClose(code: number, reason = ''): CloseDecision {
+	const base: CloseAction = CLOSE_CODE_ACTIONS[code] ?? 'retry';
+	const override = parseReason(reason);
+	if (!override) return { action: base };
+	const hint = override.retryAfterMs;
+	if (override.reconnect === false) return { action: 'failed' };
+	if (override.reconnect === true) {
+		return hint === undefined ? { action: 'retry' } : { action: 'long', retryAfterMs: hint };
+	}
+	if (hint !== undefined && (base === 'retry' || base === 'long')) {
+		return { action: 'long', retryAfterMs: hint };
+	}
+	return { action: base };
+}

@@ -1,0 +1,934 @@
+/**
+ * The connection statechart: one resilient socket per tab.
+ *
+ * ```
+ * idle ──connect──▶ link ─────────────────────────────────────────────┐ (invokes the socket actor)
+ *                    connecting ─opened─▶ authenticating ─▶ open        │
+ *                                                          ├ heartbeat: waiting ⇄ probing
+ *                                                          └ stability: settling → stable
+ *   link ──close/timeout──▶ backoff ──retryDelay──▶ link
+ *   open ──no pong──▶ heartbeatTimeout ──▶ backoff
+ *   link/backoff ──browser.offline──▶ offline ──browser.online──▶ link
+ *   terminal close / attempts exhausted ──▶ failed ──retry──▶ link
+ *   disconnect (anywhere) ──▶ closed ──connect──▶ link
+ * ```
+ *
+ * Everything is named (actions, guards, actors, delays) so the inspector shows names and tests
+ * `.provide()` replacements. Time is only ever kept by named delays and delayed `raise`s, so a
+ * `SimulatedClock` drives every test; timestamps come from the injected `now`.
+ *
+ * Context holds plain data that guards and delays read (assigned immutably) and four runtime
+ * objects that only *custom* actions touch: the outbox, the pending requests, the subscription
+ * registry and the traffic meter. Custom actions do not run during `xstate/graph` traversal, so
+ * path generation never mutates them.
+ */
+import { and, assign, emit, enqueueActions, fromPromise, setup, type AnyActorRef } from 'xstate';
+import {
+	encode,
+	type ClientMessage,
+	type DecodeError,
+	type ServerMessage,
+	type Stream
+} from '$lib/protocol';
+import { backoffDelay, longBackoffDelay, type Random } from './backoff';
+import { classifyClose, type CloseAction, type CloseDecision } from './close-codes';
+import { resolveConfig, type ResolvedConfig, type TokenProvider, type WebSocketConfig } from './config';
+import { DisconnectedError, RequestTimeoutError, ServerError } from './errors';
+import { Outbox, type MessageClass, type OutboxEntry } from './outbox';
+import { socketActor, type SocketEvent, type WebSocketConstructor } from './socket';
+import {
+	SubscriptionRegistry,
+	type SubscribeOptions,
+	type Subscriber
+} from './subscriptions';
+
+/** A request awaiting its reply. */
+export interface PendingRequest {
+	type: string;
+	timeout: number;
+	/** Written to the socket (a reply can only come on the link that carried it). */
+	sent: boolean;
+	resolve: (message: ServerMessage) => void;
+	reject: (error: Error) => void;
+}
+
+/** Traffic counters, mutated in place by custom actions (they are not state). */
+export interface Meter {
+	messagesIn: number;
+	bytesIn: number;
+	messagesOut: number;
+	bytesOut: number;
+	invalidFrames: number;
+}
+
+/** How a closed or dropped link was last seen to end. */
+export interface CloseInfo {
+	code: number;
+	reason: string;
+	wasClean: boolean;
+	at: number;
+}
+
+/** A mutable box filled when the registry accepts a subscriber (see `connection.subscribe`). */
+export interface SubscriptionHandle {
+	subscriber?: Subscriber;
+	cancelled?: boolean;
+}
+
+/** What the machine needs from its creator. Every effect is injected here. */
+export interface ConnectionInput {
+	/** Connection options (see config.ts); resolved here if not already. */
+	config: WebSocketConfig;
+	/** WebSocket constructor. Default `globalThis.WebSocket`. */
+	WebSocketImpl?: WebSocketConstructor;
+	/** Wall clock for timestamps; pass the `SimulatedClock`'s `now` in tests. Default `Date.now`. */
+	now?: () => number;
+	/** Randomness for backoff jitter. Default `Math.random`. */
+	random?: Random;
+	/** Envelope id source shared with the client. Default a counter. */
+	nextId?: () => string;
+	/** Subscription registry shared with the client. Default a fresh one. */
+	registry?: SubscriptionRegistry;
+	/** Whether the network is up at start (`navigator.onLine`). Default true. */
+	online?: boolean;
+}
+
+/** The machine's context. */
+export interface ConnectionContext {
+	config: ResolvedConfig;
+	WebSocketImpl: WebSocketConstructor | undefined;
+	now: () => number;
+	random: Random;
+	nextId: () => string;
+	registry: SubscriptionRegistry;
+	outbox: Outbox;
+	requests: Map<string, PendingRequest>;
+	meter: Meter;
+	/** Consecutive failed attempts since the last stable link. */
+	attempts: number;
+	/** Connection attempts made after the first one (the "reconnect count"). */
+	reconnects: number;
+	/** The current attempt follows a lost link (the KECS guide's "reconnecting"). */
+	retrying: boolean;
+	retryDelay: number;
+	nextRetryAt: number | null;
+	/** Why the last link ended, classified; drives long backoff. */
+	closeDecision: CloseDecision | null;
+	/** Effective ping period (config, lowered by the server's `welcome`). */
+	heartbeatInterval: number;
+	epoch: string | null;
+	pingId: string | null;
+	pingSentAt: number | null;
+	lastInboundAt: number;
+	rtt: number | null;
+	openedAt: number | null;
+	enteredAt: number;
+	online: boolean;
+	/** The next authentication must ask the token provider for a fresh token. */
+	freshToken: boolean;
+	authId: string | null;
+	lastClose: CloseInfo | null;
+	lastError: string | null;
+	/** Why the machine is in `failed`. */
+	failure: string | null;
+}
+
+type BrowserEvent =
+	| { type: 'browser.online' }
+	| { type: 'browser.offline' }
+	| { type: 'browser.visible' }
+	| { type: 'browser.focus' }
+	| { type: 'browser.pageshow' };
+
+/** Every event the machine accepts, namespaced by source. */
+export type ConnectionEvent =
+	| { type: 'connection.connect' }
+	| { type: 'connection.disconnect'; code?: number; reason?: string }
+	| { type: 'connection.retry' }
+	| {
+			type: 'connection.send';
+			id: string;
+			message: ClientMessage;
+			class: MessageClass;
+			settle?: (error?: Error) => void;
+	  }
+	| {
+			type: 'connection.request';
+			id: string;
+			message: ClientMessage;
+			timeout: number;
+			resolve: (message: ServerMessage) => void;
+			reject: (error: Error) => void;
+	  }
+	| {
+			type: 'connection.subscribe';
+			stream: Stream;
+			options: SubscribeOptions;
+			handle: SubscriptionHandle;
+	  }
+	| { type: 'connection.unsubscribe'; handle: SubscriptionHandle }
+	| SocketEvent
+	| BrowserEvent
+	| { type: 'heartbeat.pong' }
+	| { type: 'heartbeat.configured' }
+	| { type: 'timer.deadline'; id: string };
+
+/** Events the machine emits to `actor.on(...)` listeners. */
+export type ConnectionEmitted =
+	| { type: 'inbound'; message: ServerMessage }
+	| { type: 'invalid'; error: DecodeError };
+
+let fallbackIds = 0;
+
+/** Delay of the observable `heartbeatTimeout` state before it moves on (TOOLCHAIN §8). */
+const HEARTBEAT_TIMEOUT_LINGER = 0;
+/** Floor of a `welcome` heartbeat interval, so a bogus server value cannot make us spin. */
+const MIN_HEARTBEAT = 100;
+
+function socketOf(self: AnyActorRef): AnyActorRef | undefined {
+	return (self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children
+		.socket;
+}
+
+/** Write one frame to the current socket and count it. */
+function write(self: AnyActorRef, context: ConnectionContext, frame: ClientMessage): void {
+	const data = encode(frame);
+	socketOf(self)?.send({ type: 'socket.send', data });
+	context.meter.messagesOut++;
+	context.meter.bytesOut += data.length;
+}
+
+function writeRaw(self: AnyActorRef, context: ConnectionContext, data: string): void {
+	socketOf(self)?.send({ type: 'socket.send', data });
+	context.meter.messagesOut++;
+	context.meter.bytesOut += data.length;
+}
+
+/** Build the outbox entry for a send or a request event. */
+function entryOf(context: ConnectionContext, event: ConnectionEvent): OutboxEntry | undefined {
+	const now = context.now();
+	if (event.type === 'connection.send') {
+		const entry: OutboxEntry = { id: event.id, class: event.class, data: encode(event.message) };
+		if (event.class === 'expiring') entry.deadline = now + context.config.messageTimeout;
+		if (event.settle) entry.settle = event.settle;
+		return entry;
+	}
+	if (event.type === 'connection.request') {
+		const { requests } = context;
+		const id = event.id;
+		return {
+			id,
+			class: 'expiring',
+			data: encode(event.message),
+			deadline: now + event.timeout,
+			settle: (error) => {
+				const pending = requests.get(id);
+				if (!pending) return;
+				if (error) {
+					requests.delete(id);
+					pending.reject(error);
+				} else {
+					pending.sent = true;
+				}
+			}
+		};
+	}
+	return undefined;
+}
+
+function rejectAll(context: ConnectionContext, make: () => Error, onlySent: boolean): void {
+	for (const [id, pending] of context.requests) {
+		if (onlySent && !pending.sent) continue;
+		context.requests.delete(id);
+		// Leaving it queued would send a request nobody waits for.
+		context.outbox.expire(id, 'disconnected');
+		pending.reject(make());
+	}
+}
+
+/** The flat, user-facing name of a snapshot's state. */
+export type ConnectionState =
+	| 'idle'
+	| 'connecting'
+	| 'authenticating'
+	| 'open'
+	| 'heartbeatTimeout'
+	| 'backoff'
+	| 'offline'
+	| 'failed'
+	| 'closed';
+
+/** Map a snapshot value (`{ link: { open: ... } }`) to its `ConnectionState`. */
+export function stateOf(value: unknown): ConnectionState {
+	if (typeof value === 'string') return value as ConnectionState;
+	const link = (value as { link?: unknown } | null)?.link;
+	if (typeof link === 'string') return link as ConnectionState;
+	if (link && typeof link === 'object') return Object.keys(link)[0] as ConnectionState;
+	return 'idle';
+}
+
+const connectionSetup = setup({
+	types: {
+		context: {} as ConnectionContext,
+		events: {} as ConnectionEvent,
+		input: {} as ConnectionInput,
+		emitted: {} as ConnectionEmitted
+	},
+	actors: {
+		socket: socketActor,
+		fetchToken: fromPromise<string, { getToken: TokenProvider | undefined; fresh: boolean }>(
+			async ({ input }) => {
+				if (!input.getToken) throw new Error('no token provider');
+				const token = await input.getToken({ fresh: input.fresh });
+				if (typeof token !== 'string' || token === '') throw new Error('empty token');
+				return token;
+			}
+		)
+	},
+	delays: {
+		connectTimeout: ({ context }) => context.config.connectTimeout,
+		heartbeatInterval: ({ context }) => context.heartbeatInterval,
+		pongTimeout: ({ context }) => context.config.pongTimeout,
+		stableAfter: ({ context }) => context.config.stableAfter,
+		retryDelay: ({ context }) => context.retryDelay,
+		heartbeatTimeoutLinger: HEARTBEAT_TIMEOUT_LINGER,
+		/** A request's own timeout, or `messageTimeout` for an expiring message. */
+		deadline: ({ context, event }) =>
+			event.type === 'connection.request' ? event.timeout : context.config.messageTimeout
+	},
+	guards: {
+		isOffline: ({ context }) => !context.online,
+		needsAuth: ({ context }) => context.config.getToken !== undefined,
+		reconnectDisabled: ({ context }) => !context.config.reconnect,
+		attemptsExhausted: ({ context }) => context.attempts >= context.config.maxReconnectAttempts,
+		closeIs: ({ event }, params: { action: CloseAction }) =>
+			event.type === 'socket.closed' && classifyClose(event.code, event.reason).action === params.action,
+		canRefreshToken: ({ context }) => context.config.getToken !== undefined && !context.freshToken,
+		isFatalError: ({ event }) => event.type === 'socket.error' && event.fatal,
+		isAuthenticated: ({ event }) =>
+			event.type === 'socket.message' && event.message.type === 'authenticated',
+		/** The server requires a token and we have no way to get one: retrying cannot help. */
+		authMissing: ({ context, event }) =>
+			event.type === 'socket.message' &&
+			event.message.type === 'welcome' &&
+			event.message.payload.authRequired &&
+			context.config.getToken === undefined,
+		/** Nothing at all arrived since the last ping (checked when its deadline timer fires). */
+		linkSilent: ({ context }) =>
+			context.pingSentAt !== null && context.lastInboundAt < context.pingSentAt,
+		/**
+		 * Judged on timestamps, for events that may come long after a throttled timer should
+		 * have fired: a ping is outstanding, nothing arrived since, and its deadline has passed.
+		 */
+		pongOverdue: ({ context }) =>
+			context.pingSentAt !== null &&
+			context.lastInboundAt < context.pingSentAt &&
+			context.now() - context.pingSentAt >= context.config.pongTimeout
+	},
+	actions: {
+		markEntered: assign({ enteredAt: ({ context }) => context.now() }),
+		markOnline: assign({ online: true }),
+		markOffline: assign({ online: false }),
+		countReconnect: assign({
+			reconnects: ({ context }) => context.reconnects + 1,
+			retrying: true
+		}),
+		beginSession: assign({ retrying: false }),
+		resetAttempts: assign({ attempts: 0, freshToken: false }),
+		clearFailure: assign({ failure: null }),
+
+		recordClose: assign(({ context, event }) => {
+			if (event.type !== 'socket.closed') return {};
+			return {
+				lastClose: {
+					code: event.code,
+					reason: event.reason,
+					wasClean: event.wasClean,
+					at: context.now()
+				},
+				closeDecision: classifyClose(event.code, event.reason)
+			};
+		}),
+		recordError: assign(({ event }) => ({
+			lastError:
+				event.type === 'socket.error'
+					? event.message
+					: 'error' in event && event.error instanceof Error
+						? event.error.message
+						: 'error'
+		})),
+		recordConnectTimeout: assign(({ context }) => ({
+			lastError: `no connection within ${context.config.connectTimeout} ms`,
+			closeDecision: null
+		})),
+		recordHeartbeatTimeout: assign(({ context }) => ({
+			lastClose: {
+				code: 1006,
+				reason: `heartbeat timeout: no reply within ${context.config.pongTimeout} ms`,
+				wasClean: false,
+				at: context.now()
+			},
+			closeDecision: null
+		})),
+		fail: assign((_, params: { why: string }) => ({ failure: params.why, nextRetryAt: null })),
+		failFromClose: assign(({ event }) => ({
+			failure:
+				event.type === 'socket.closed'
+					? `closed by the server (${event.code}${event.reason ? `: ${event.reason}` : ''})`
+					: 'closed by the server',
+			nextRetryAt: null
+		})),
+		useFreshToken: assign({ freshToken: true }),
+
+		scheduleRetry: assign(({ context }) => {
+			const c = context.config;
+			const decision = context.closeDecision;
+			const delay =
+				decision?.action === 'long'
+					? longBackoffDelay(context.attempts, {
+							base: c.longReconnectInterval,
+							cap: c.maxReconnectDelay,
+							random: context.random,
+							...(decision.retryAfterMs !== undefined ? { retryAfterMs: decision.retryAfterMs } : {})
+						})
+					: backoffDelay(context.attempts, {
+							base: c.reconnectInterval,
+							cap: c.maxReconnectDelay,
+							random: context.random
+						});
+			return {
+				attempts: context.attempts + 1,
+				retryDelay: delay,
+				nextRetryAt: context.now() + delay,
+				closeDecision: null
+			};
+		}),
+		clearRetry: assign({ nextRetryAt: null }),
+
+		markOpened: assign(({ context }) => ({
+			openedAt: context.now(),
+			lastInboundAt: context.now(),
+			pingId: null,
+			pingSentAt: null,
+			lastError: null
+		})),
+		markLinkDown: assign({ openedAt: null, pingId: null, pingSentAt: null, authId: null }),
+
+		/** Raise the heartbeat region's internal events for a pong to our ping or a `welcome`. */
+		signalHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+			if (event.type !== 'socket.message') return;
+			const m = event.message;
+			if (m.type === 'pong' && m.id !== undefined && m.id === context.pingId) {
+				enqueue.raise({ type: 'heartbeat.pong' });
+			} else if (m.type === 'welcome') {
+				enqueue.raise({ type: 'heartbeat.configured' });
+			}
+		}),
+		noteInbound: assign(({ context, event }) => {
+			if (event.type !== 'socket.message') return {};
+			const now = context.now();
+			const m = event.message;
+			const patch: Partial<ConnectionContext> = { lastInboundAt: now };
+			if (m.type === 'welcome') {
+				const configured = context.config.heartbeatInterval;
+				// The server drops clients silent for 2× its interval: never ping less often.
+				patch.heartbeatInterval = Math.max(
+					MIN_HEARTBEAT,
+					Math.min(configured, m.payload.heartbeatInterval)
+				);
+				patch.epoch = m.payload.epoch;
+			} else if (m.type === 'pong' && m.id !== undefined && m.id === context.pingId) {
+				if (context.pingSentAt !== null) patch.rtt = now - context.pingSentAt;
+				patch.pingId = null;
+			}
+			return patch;
+		}),
+		/** Count, settle requests, route to subscriptions (and send their follow-ups). */
+		handleMessage: ({ context, event, self }) => {
+			if (event.type !== 'socket.message') return;
+			const { message, bytes } = event;
+			context.meter.messagesIn++;
+			context.meter.bytesIn += bytes;
+			const ref = message.type === 'error' ? (message.payload.ref ?? message.id) : message.id;
+			const pending = ref === undefined ? undefined : context.requests.get(ref);
+			if (pending && ref !== undefined) {
+				context.requests.delete(ref);
+				if (message.type === 'error') {
+					pending.reject(new ServerError(message.payload.error, message.payload.message));
+				} else {
+					pending.resolve(message);
+				}
+			}
+			for (const frame of context.registry.handle(message)) write(self, context, frame);
+		},
+		emitInbound: emit(({ event }) => {
+			if (event.type !== 'socket.message') throw new Error('emitInbound outside socket.message');
+			return { type: 'inbound' as const, message: event.message };
+		}),
+		noteInvalid: ({ context, event }) => {
+			if (event.type !== 'socket.invalid') return;
+			context.meter.invalidFrames++;
+			context.meter.messagesIn++;
+			context.meter.bytesIn += event.bytes;
+		},
+		emitInvalid: emit(({ event }) => {
+			if (event.type !== 'socket.invalid') throw new Error('emitInvalid outside socket.invalid');
+			return { type: 'invalid' as const, error: event.error };
+		}),
+
+		preparePing: assign(({ context }) => ({
+			pingId: context.nextId(),
+			pingSentAt: context.now()
+		})),
+		writePing: ({ context, self }) => {
+			if (context.pingId !== null) write(self, context, { type: 'ping', id: context.pingId });
+		},
+		prepareAuth: assign(({ context }) => ({ authId: context.nextId() })),
+		writeAuth: ({ context, event, self }) => {
+			const token = (event as { output?: unknown }).output;
+			if (typeof token !== 'string' || context.authId === null) return;
+			write(self, context, { type: 'authenticate', id: context.authId, payload: { token } });
+		},
+		/**
+		 * The session is restored before anything queued goes out: every subscription (with
+		 * `since`) first, then history still owed, then the outbox in order. A queued message
+		 * therefore never reaches the server ahead of the session it belongs to.
+		 */
+		restoreSession: ({ context, self }) => {
+			for (const frame of context.registry.restore()) write(self, context, frame);
+			for (const entry of context.outbox.drain(context.now())) {
+				writeRaw(self, context, entry.data);
+				entry.settle?.();
+			}
+		},
+
+		registerRequest: ({ context, event }) => {
+			if (event.type !== 'connection.request') return;
+			context.requests.set(event.id, {
+				type: event.message.type,
+				timeout: event.timeout,
+				sent: false,
+				resolve: event.resolve,
+				reject: event.reject
+			});
+		},
+		/**
+		 * One clock for every deadline: a delayed raise on the machine's own scheduler, for
+		 * requests (whether sent or queued) and for queued `expiring` messages.
+		 */
+		scheduleDeadline: enqueueActions(({ event, enqueue }) => {
+			if (
+				event.type === 'connection.request' ||
+				(event.type === 'connection.send' && event.class === 'expiring')
+			) {
+				enqueue.raise({ type: 'timer.deadline', id: event.id }, { delay: 'deadline' });
+			}
+		}),
+		queueOutgoing: ({ context, event }) => {
+			const entry = entryOf(context, event);
+			if (entry) context.outbox.offer(entry);
+		},
+		sendOutgoing: ({ context, event, self }) => {
+			const entry = entryOf(context, event);
+			if (!entry) return;
+			writeRaw(self, context, entry.data);
+			entry.settle?.();
+		},
+		expireDeadline: ({ context, event }) => {
+			if (event.type !== 'timer.deadline') return;
+			const pending = context.requests.get(event.id);
+			if (pending) {
+				context.requests.delete(event.id);
+				pending.reject(new RequestTimeoutError(pending.type, pending.timeout));
+			}
+			context.outbox.expire(event.id, 'expired');
+		},
+		/** Replies only come on the link that carried the request. */
+		abandonInflight: ({ context }) => {
+			rejectAll(context, () => new DisconnectedError(), true);
+		},
+
+		addSubscriber: ({ context, event, self }, params: { transmit: boolean }) => {
+			if (event.type !== 'connection.subscribe' || event.handle.cancelled) return;
+			const { subscriber, frames } = context.registry.add(event.stream, event.options);
+			event.handle.subscriber = subscriber;
+			if (params.transmit) for (const frame of frames) write(self, context, frame);
+		},
+		removeSubscriber: ({ context, event, self }, params: { transmit: boolean }) => {
+			if (event.type !== 'connection.unsubscribe') return;
+			const { subscriber } = event.handle;
+			event.handle.cancelled = true;
+			if (!subscriber) return;
+			const frames = context.registry.remove(subscriber);
+			if (params.transmit) for (const frame of frames) write(self, context, frame);
+		},
+
+		/**
+		 * Leaving `link` lets go of the socket: a user's disconnect closes with its code (a clean
+		 * handshake the server can log); anything else is a drop that waits for nothing.
+		 */
+		closeSocket: ({ event, self }) => {
+			const socket = socketOf(self);
+			if (!socket) return;
+			if (event.type === 'connection.disconnect') {
+				socket.send({
+					type: 'socket.close',
+					code: event.code ?? 1000,
+					reason: event.reason ?? 'client disconnect',
+					abrupt: false
+				});
+			} else {
+				socket.send({ type: 'socket.close', abrupt: true });
+			}
+		},
+		/** A deliberate disconnect ends the session: nothing queued is sent later. */
+		endSession: ({ context }) => {
+			rejectAll(context, () => new DisconnectedError('disconnected by the client'), false);
+			context.outbox.clear('disconnected');
+		},
+		failPending: ({ context }) => {
+			rejectAll(context, () => new DisconnectedError('connection failed'), false);
+		}
+	}
+});
+
+type Recorder = 'recordClose' | 'recordConnectTimeout' | 'recordError';
+
+/** Where every path that gives up on a link goes: back off, unless retrying is pointless. */
+function retry(record?: Recorder) {
+	const pre: Recorder[] = record ? [record] : [];
+	return [
+		{
+			guard: 'reconnectDisabled' as const,
+			target: '#connection.failed',
+			actions: [
+				...pre,
+				{ type: 'fail' as const, params: { why: 'connection lost (reconnect disabled)' } }
+			]
+		},
+		{
+			guard: 'attemptsExhausted' as const,
+			target: '#connection.failed',
+			actions: [
+				...pre,
+				{ type: 'fail' as const, params: { why: 'gave up after maxReconnectAttempts' } }
+			]
+		},
+		{ target: '#connection.backoff', actions: pre }
+	];
+}
+
+/** The connection statechart. Create with `createActor(connectionMachine, { input })`. */
+export const connectionMachine = connectionSetup.createMachine({
+	id: 'connection',
+	initial: 'idle',
+	context: ({ input }) => {
+		const config = resolveConfig(input.config);
+		const nextId = input.nextId ?? (() => `m${++fallbackIds}`);
+		const now = input.now ?? Date.now;
+		return {
+			config,
+			WebSocketImpl:
+				input.WebSocketImpl ??
+				(globalThis as { WebSocket?: WebSocketConstructor }).WebSocket,
+			now,
+			random: input.random ?? Math.random,
+			nextId,
+			registry: input.registry ?? new SubscriptionRegistry(nextId),
+			outbox: new Outbox(config.outbox),
+			requests: new Map(),
+			meter: { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0, invalidFrames: 0 },
+			attempts: 0,
+			reconnects: 0,
+			retrying: false,
+			retryDelay: 0,
+			nextRetryAt: null,
+			closeDecision: null,
+			heartbeatInterval: config.heartbeatInterval,
+			epoch: null,
+			pingId: null,
+			pingSentAt: null,
+			lastInboundAt: 0,
+			rtt: null,
+			openedAt: null,
+			enteredAt: now(),
+			online: input.online ?? true,
+			freshToken: false,
+			authId: null,
+			lastClose: null,
+			lastError: null,
+			failure: null
+		};
+	},
+	on: {
+		'connection.send': { actions: ['queueOutgoing', 'scheduleDeadline'] },
+		'connection.request': { actions: ['registerRequest', 'queueOutgoing', 'scheduleDeadline'] },
+		'connection.subscribe': { actions: { type: 'addSubscriber', params: { transmit: false } } },
+		'connection.unsubscribe': {
+			actions: { type: 'removeSubscriber', params: { transmit: false } }
+		},
+		'connection.disconnect': { target: '.closed' },
+		'timer.deadline': { actions: 'expireDeadline' },
+		'browser.online': { actions: 'markOnline' },
+		'browser.offline': { actions: 'markOffline' }
+	},
+	states: {
+		/** Inert: server-side rendering creates the machine here and nothing happens. */
+		idle: {
+			on: {
+				'connection.connect': [
+					{ guard: 'isOffline', target: 'offline', actions: 'beginSession' },
+					{ target: 'link', actions: 'beginSession' }
+				]
+			}
+		},
+		/** A socket exists (invoked here, so leaving this state always lets go of it). */
+		link: {
+			initial: 'connecting',
+			invoke: {
+				id: 'socket',
+				src: 'socket',
+				input: ({ context }) => ({
+					url: context.config.url,
+					protocols: context.config.protocols,
+					// A missing implementation surfaces as the actor's fatal constructor error.
+					WebSocketImpl:
+						context.WebSocketImpl ??
+						(undefined as unknown as WebSocketConstructor)
+				})
+			},
+			exit: ['closeSocket', 'abandonInflight', 'markLinkDown'],
+			on: {
+				'socket.message': [
+					{
+						guard: 'authMissing',
+						target: 'failed',
+						actions: [
+							'noteInbound',
+							'handleMessage',
+							'emitInbound',
+							{
+								type: 'fail',
+								params: { why: 'the server requires authentication and no getToken is set' }
+							}
+						]
+					},
+					{ actions: ['signalHeartbeat', 'noteInbound', 'handleMessage', 'emitInbound'] }
+				],
+				'socket.invalid': { actions: ['noteInvalid', 'emitInvalid'] },
+				'socket.error': [
+					{
+						guard: 'isFatalError',
+						target: 'failed',
+						actions: ['recordError', { type: 'fail', params: { why: 'cannot create a socket' } }]
+					},
+					{ actions: 'recordError' }
+				],
+				'socket.closed': [
+					{
+						guard: { type: 'closeIs', params: { action: 'closed' } },
+						target: 'closed',
+						actions: 'recordClose'
+					},
+					{
+						guard: and([{ type: 'closeIs', params: { action: 'reauth' as const } }, 'canRefreshToken']),
+						target: 'link',
+						reenter: true,
+						actions: ['recordClose', 'useFreshToken', 'countReconnect']
+					},
+					{
+						guard: { type: 'closeIs', params: { action: 'reauth' } },
+						target: 'failed',
+						actions: ['recordClose', 'failFromClose']
+					},
+					{
+						guard: { type: 'closeIs', params: { action: 'failed' } },
+						target: 'failed',
+						actions: ['recordClose', 'failFromClose']
+					},
+					...retry('recordClose')
+				],
+				'browser.offline': { target: 'offline', actions: 'markOffline' }
+			},
+			states: {
+				connecting: {
+					entry: 'markEntered',
+					on: {
+						'socket.opened': [
+							{ guard: 'needsAuth', target: 'authenticating' },
+							{ target: 'open' }
+						]
+					},
+					after: {
+						connectTimeout: retry('recordConnectTimeout')
+					}
+				},
+				authenticating: {
+					entry: 'markEntered',
+					initial: 'fetchingToken',
+					after: {
+						connectTimeout: retry('recordConnectTimeout')
+					},
+					states: {
+						fetchingToken: {
+							invoke: {
+								id: 'token',
+								src: 'fetchToken',
+								input: ({ context }) => ({
+									getToken: context.config.getToken,
+									fresh: context.freshToken
+								}),
+								onDone: { target: 'awaitingReply', actions: ['prepareAuth', 'writeAuth'] },
+								onError: retry('recordError')
+							}
+						},
+						awaitingReply: {
+							on: {
+								'socket.message': [
+									{
+										guard: 'isAuthenticated',
+										target: '#connection.link.open',
+										actions: ['noteInbound', 'handleMessage', 'emitInbound']
+									}
+								]
+							}
+						}
+					}
+				},
+				open: {
+					type: 'parallel',
+					entry: ['markEntered', 'markOpened', 'restoreSession'],
+					on: {
+						// A send is a chance to notice a link that died while timers slept.
+						'connection.send': [
+							{
+								guard: 'pongOverdue',
+								target: '#connection.heartbeatTimeout',
+								actions: ['queueOutgoing', 'scheduleDeadline']
+							},
+							{ actions: 'sendOutgoing' }
+						],
+						'connection.request': [
+							{
+								guard: 'pongOverdue',
+								target: '#connection.heartbeatTimeout',
+								actions: ['registerRequest', 'queueOutgoing', 'scheduleDeadline']
+							},
+							{ actions: ['registerRequest', 'sendOutgoing', 'scheduleDeadline'] }
+						],
+						'connection.subscribe': {
+							actions: { type: 'addSubscriber', params: { transmit: true } }
+						},
+						'connection.unsubscribe': {
+							actions: { type: 'removeSubscriber', params: { transmit: true } }
+						}
+					},
+					states: {
+						heartbeat: {
+							initial: 'waiting',
+							states: {
+								waiting: {
+									after: { heartbeatInterval: 'probing' },
+									on: {
+										// The server's interval arrived: restart the period with it.
+										'heartbeat.configured': { target: 'waiting', reenter: true },
+										'browser.visible': 'probing',
+										'browser.focus': 'probing',
+										'browser.pageshow': 'probing',
+										'browser.online': { target: 'probing', actions: 'markOnline' }
+									}
+								},
+								probing: {
+									entry: ['preparePing', 'writePing'],
+									on: {
+										'heartbeat.pong': 'waiting',
+										'browser.visible': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
+										'browser.focus': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
+										'browser.pageshow': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
+										'browser.online': [
+											{
+												guard: 'pongOverdue',
+												target: '#connection.heartbeatTimeout',
+												actions: 'markOnline'
+											},
+											{ actions: 'markOnline' }
+										]
+									},
+									after: {
+										pongTimeout: [
+											{ guard: 'linkSilent', target: '#connection.heartbeatTimeout' },
+											// Other frames arrived: alive, though the pong is late.
+											{ target: 'waiting' }
+										]
+									}
+								}
+							}
+						},
+						stability: {
+							initial: 'settling',
+							states: {
+								settling: {
+									after: { stableAfter: { target: 'stable', actions: 'resetAttempts' } }
+								},
+								stable: {}
+							}
+						}
+					}
+				}
+			}
+		},
+		/** The link was declared dead; the socket is already dropped. Visible for one tick. */
+		heartbeatTimeout: {
+			entry: ['markEntered', 'recordHeartbeatTimeout'],
+			after: { heartbeatTimeoutLinger: retry() },
+			on: { 'browser.offline': { target: 'offline', actions: 'markOffline' } }
+		},
+		backoff: {
+			entry: ['markEntered', 'scheduleRetry'],
+			exit: 'clearRetry',
+			after: { retryDelay: { target: 'link', actions: 'countReconnect' } },
+			on: {
+				'browser.online': { target: 'link', actions: ['markOnline', 'countReconnect'] },
+				'browser.offline': { target: 'offline', actions: 'markOffline' },
+				'connection.connect': { target: 'link', actions: 'countReconnect' },
+				'connection.retry': { target: 'link', actions: 'countReconnect' }
+			}
+		},
+		/** The network is down; no point in trying until it comes back. */
+		offline: {
+			entry: 'markEntered',
+			on: {
+				'browser.online': { target: 'link', actions: ['markOnline', 'countReconnect'] },
+				// The user insists: navigator.onLine can be wrong.
+				'connection.retry': { target: 'link', actions: 'countReconnect' }
+			}
+		},
+		/** No retry until the user acts (`connection.retry` or `connection.connect`). */
+		failed: {
+			entry: ['markEntered', 'failPending'],
+			on: {
+				'connection.retry': {
+					target: 'link',
+					actions: ['resetAttempts', 'clearFailure', 'countReconnect']
+				},
+				'connection.connect': {
+					target: 'link',
+					actions: ['resetAttempts', 'clearFailure', 'countReconnect']
+				}
+			}
+		},
+		/** The user's `disconnect()`; only the user's `connect()` leaves, never a browser event. */
+		closed: {
+			entry: ['markEntered', 'endSession', 'resetAttempts'],
+			on: {
+				'connection.connect': [
+					{ guard: 'isOffline', target: 'offline', actions: ['clearFailure', 'beginSession'] },
+					{ target: 'link', actions: ['clearFailure', 'beginSession'] }
+				]
+			}
+		}
+	}
+});
+
+/** The machine's type, for `createActor` callers and tests. */
+export type ConnectionMachine = typeof connectionMachine;

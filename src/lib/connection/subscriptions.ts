@@ -1,0 +1,459 @@
+/**
+ * The subscription registry: many local subscribers, one server subscription per
+ * `(stream, resourceId)` (the server's own key: `unsubscribe` names no filter), and for every
+ * subscriber a gap-free, duplicate-free, in-order feed across reconnects and server restarts.
+ *
+ * - Ref-counted: the first subscriber of a resource sends `subscribe`, the last one leaving sends
+ *   `unsubscribe`. Subscribers with equal filters share everything; when filters differ the server
+ *   subscription goes unfiltered and each subscriber filters locally (routing.ts).
+ * - Positions: each server subscription remembers the last `{epoch, seq}` it saw; `restore()`
+ *   re-subscribes with `since` after every (re)open.
+ * - Recovery: `recovered: true` → `recovered`; `recovered: false` after a `since` → `resynced`,
+ *   with the gap when it can be sized, and fresh history is fetched.
+ * - History is merged, not appended: while a subscriber waits for a history reply its live items
+ *   are held back, then history and held items are sorted and de-duplicated together, so it never
+ *   sees seq 101 before seq 2.
+ *
+ * The registry never touches the socket: methods return the frames to send, and the machine
+ * decides whether the link can carry them now (or `restore()` regenerates them later).
+ */
+import type {
+	ClientMessage,
+	ServerMessage,
+	Stream,
+	StreamFilter,
+	StreamItem,
+	StreamItems,
+	StreamPosition
+} from '$lib/protocol';
+import { filterKey, itemsOf, matchesFilter, matchesResource } from './routing';
+
+/**
+ * - `pending`: not yet confirmed by the server.
+ * - `live`: subscribed from the current head, nothing to recover.
+ * - `recovered`: resumed after a reconnect; every missed item was replayed.
+ * - `resynced`: the server could not replay (new epoch, or history too short); fresh history was
+ *   loaded and `gap` says how many items were lost, when known.
+ */
+export type Recovery = 'pending' | 'live' | 'recovered' | 'resynced';
+
+/** A subscription's recovery state, as told to `onStatus` and with every `onItems` batch. */
+export interface SubscriptionStatus {
+	recovery: Recovery;
+	/** The server epoch the positions refer to. */
+	epoch?: string;
+	/** Items lost at the last resync: a count, or null when unknown; 0 otherwise. */
+	gap: number | null;
+	/** Items the server reported dropped (`dropped` messages) on this subscription's stream. */
+	dropped: number;
+}
+
+/** What accompanies each `onItems` batch. */
+export interface ItemsMeta<S extends Stream = Stream> {
+	stream: S;
+	recovery: SubscriptionStatus;
+}
+
+/** Options of one subscriber. */
+export interface SubscribeOptions<S extends Stream = Stream> {
+	/** `*`, a task ARN, `service:<name>` or `cluster:<name>`. Default `*`. */
+	resourceId?: string;
+	/** Server-side filter (levels, search, taskIds...). Default none. */
+	filter?: StreamFilter;
+	/** Items of history to load before live items, merged in order. Default 0 (none). */
+	history?: number;
+	/** Items in seq order, duplicates removed; one call per inbound frame or history merge. */
+	onItems: (items: StreamItems[S][], meta: ItemsMeta<S>) => void;
+	/** Recovery state changes (called once at once with the current state). Default none. */
+	onStatus?: (status: SubscriptionStatus) => void;
+}
+
+/** One local subscriber. Opaque to callers; pass it back to `remove`. */
+export interface Subscriber {
+	readonly stream: Stream;
+	readonly resourceId: string;
+	/** Its last delivered position, for the demo page and tests. */
+	readonly last: StreamPosition | undefined;
+}
+
+interface Listener extends Subscriber {
+	last: StreamPosition | undefined;
+	filter: StreamFilter | undefined;
+	key: string;
+	history: number;
+	/** Filter locally because the server subscription is unfiltered (filters differ). */
+	local: boolean;
+	/** Live items held back while a history reply is awaited. */
+	hold: StreamItem[] | undefined;
+	onItems: (items: StreamItem[], meta: ItemsMeta) => void;
+	onStatus: ((status: SubscriptionStatus) => void) | undefined;
+	wire: Wire;
+}
+
+interface Wire {
+	stream: Stream;
+	resourceId: string;
+	/** Filter sent to the server; `key` is its `filterKey`. */
+	filter: StreamFilter | undefined;
+	key: string;
+	epoch: string | undefined;
+	position: StreamPosition | undefined;
+	/** The `since` of the last `subscribe` sent, to size a gap when it fails. */
+	since: StreamPosition | undefined;
+	status: SubscriptionStatus;
+	listeners: Set<Listener>;
+}
+
+/** Held items beyond this are released rather than buffered without bound. */
+const HOLD_LIMIT = 10_000;
+/** History loaded on a resync when no subscriber asked for a size. */
+const RESYNC_HISTORY = 100;
+
+function wireKey(stream: Stream, resourceId: string): string {
+	return `${stream}\u0000${resourceId}`;
+}
+
+/** Report a subscriber's exception without letting it unwind into the connection machine. */
+function guard(fn: () => void): void {
+	try {
+		fn();
+	} catch (error) {
+		queueMicrotask(() => {
+			throw error;
+		});
+	}
+}
+
+/** See the module comment. */
+export class SubscriptionRegistry {
+	private readonly wires = new Map<string, Wire>();
+	/** history request id → the subscribers waiting for it. */
+	private readonly awaiting = new Map<string, Listener[]>();
+	private readonly nextId: () => string;
+
+	/** `nextId` makes envelope ids (shared with the client's requests so they never collide). */
+	constructor(nextId: () => string) {
+		this.nextId = nextId;
+	}
+
+	/** Server subscriptions held. */
+	get size(): number {
+		return this.wires.size;
+	}
+
+	/** Add a subscriber; returns it and the frames to send if the link is open now. */
+	add<S extends Stream>(
+		stream: S,
+		options: SubscribeOptions<S>
+	): { subscriber: Subscriber; frames: ClientMessage[] } {
+		const resourceId = options.resourceId || '*';
+		const k = wireKey(stream, resourceId);
+		let wire = this.wires.get(k);
+		const fresh = !wire;
+		if (!wire) {
+			wire = {
+				stream,
+				resourceId,
+				filter: options.filter,
+				key: filterKey(options.filter),
+				epoch: undefined,
+				position: undefined,
+				since: undefined,
+				status: { recovery: 'pending', gap: 0, dropped: 0 },
+				listeners: new Set()
+			};
+			this.wires.set(k, wire);
+		}
+		const listener: Listener = {
+			stream,
+			resourceId,
+			last: undefined,
+			filter: options.filter,
+			key: filterKey(options.filter),
+			history: Math.max(0, Math.floor(options.history ?? 0)),
+			local: false,
+			hold: undefined,
+			onItems: options.onItems as Listener['onItems'],
+			onStatus: options.onStatus,
+			wire
+		};
+		wire.listeners.add(listener);
+		const frames: ClientMessage[] = [];
+		if (this.refilter(wire) || fresh) frames.push(this.subscribeFrame(wire));
+		if (listener.history > 0) frames.push(this.requestHistory([listener], listener.history));
+		const status = wire.status;
+		if (listener.onStatus) guard(() => listener.onStatus?.(status));
+		return { subscriber: listener, frames };
+	}
+
+	/** Remove a subscriber; returns the frames to send if the link is open now. */
+	remove(subscriber: Subscriber): ClientMessage[] {
+		const listener = subscriber as Listener;
+		const wire = listener.wire;
+		if (!wire.listeners.delete(listener)) return [];
+		listener.hold = undefined;
+		for (const [id, waiting] of this.awaiting) {
+			const rest = waiting.filter((l) => l !== listener);
+			if (rest.length) this.awaiting.set(id, rest);
+			else this.awaiting.delete(id);
+		}
+		if (wire.listeners.size === 0) {
+			this.wires.delete(wireKey(wire.stream, wire.resourceId));
+			return [
+				{ type: 'unsubscribe', payload: { stream: wire.stream, resourceId: wire.resourceId } }
+			];
+		}
+		return this.refilter(wire) ? [this.subscribeFrame(wire)] : [];
+	}
+
+	/**
+	 * Frames that restore the session on a fresh link, in the order they must go: every
+	 * `subscribe` (with `since` where a position is known), then the history requests still owed.
+	 */
+	restore(): ClientMessage[] {
+		this.awaiting.clear();
+		const subscribes: ClientMessage[] = [];
+		const owed = new Map<Wire, Listener[]>();
+		for (const wire of this.wires.values()) {
+			subscribes.push(this.subscribeFrame(wire));
+			for (const l of wire.listeners) {
+				if (l.hold) owed.set(wire, [...(owed.get(wire) ?? []), l]);
+			}
+		}
+		const histories: ClientMessage[] = [];
+		for (const [wire, listeners] of owed) {
+			histories.push(this.requestHistory(listeners, this.historySize(wire)));
+		}
+		return [...subscribes, ...histories];
+	}
+
+	/** Route one inbound message; returns follow-up frames (history for a resync). */
+	handle(message: ServerMessage): ClientMessage[] {
+		const live = itemsOf(message);
+		if (live) {
+			this.route(live.stream, live.items);
+			return [];
+		}
+		switch (message.type) {
+			case 'subscribed':
+				return this.onSubscribed(message.payload);
+			case 'history': {
+				const waiting = message.id === undefined ? undefined : this.awaiting.get(message.id);
+				if (!waiting || !message.id) return [];
+				this.awaiting.delete(message.id);
+				for (const l of waiting) this.merge(l, message.payload.items, message.payload.epoch);
+				return [];
+			}
+			case 'dropped':
+				for (const wire of this.wires.values()) {
+					if (wire.stream !== message.payload.stream) continue;
+					this.setStatus(wire, {
+						...wire.status,
+						dropped: wire.status.dropped + message.payload.count
+					});
+				}
+				return [];
+			case 'error': {
+				// A refused history request must not hold live items back for ever.
+				const ref = message.payload.ref ?? message.id;
+				const waiting = ref === undefined ? undefined : this.awaiting.get(ref);
+				if (waiting && ref !== undefined) {
+					this.awaiting.delete(ref);
+					for (const l of waiting) this.release(l);
+				}
+				return [];
+			}
+			default:
+				return [];
+		}
+	}
+
+	/** Summary for inspectors and the demo page. */
+	toJSON(): Array<{
+		stream: Stream;
+		resourceId: string;
+		subscribers: number;
+		position: StreamPosition | undefined;
+		status: SubscriptionStatus;
+	}> {
+		return [...this.wires.values()].map((w) => ({
+			stream: w.stream,
+			resourceId: w.resourceId,
+			subscribers: w.listeners.size,
+			position: w.position,
+			status: w.status
+		}));
+	}
+
+	// ------------------------------------------------------------------------------------------
+
+	private subscribeFrame(wire: Wire): ClientMessage {
+		wire.since = wire.position;
+		const payload: { stream: Stream; resourceId: string; filter?: StreamFilter; since?: StreamPosition } =
+			{ stream: wire.stream, resourceId: wire.resourceId };
+		if (wire.filter) payload.filter = wire.filter;
+		if (wire.position) payload.since = { ...wire.position };
+		return { type: 'subscribe', payload };
+	}
+
+	private requestHistory(listeners: Listener[], limit: number): ClientMessage {
+		const id = this.nextId();
+		for (const l of listeners) l.hold ??= [];
+		this.awaiting.set(id, listeners);
+		const wire = listeners[0]!.wire;
+		return {
+			type: 'request_history',
+			id,
+			payload: { stream: wire.stream, resourceId: wire.resourceId, limit: Math.min(limit, 1000) }
+		};
+	}
+
+	private historySize(wire: Wire): number {
+		let n = 0;
+		for (const l of wire.listeners) n = Math.max(n, l.history);
+		return n || RESYNC_HISTORY;
+	}
+
+	/** Recompute the server filter after the subscriber set changed; true if it changed. */
+	private refilter(wire: Wire): boolean {
+		const keys = new Set<string>();
+		let first: Listener | undefined;
+		for (const l of wire.listeners) {
+			keys.add(l.key);
+			first ??= l;
+		}
+		const shared = keys.size === 1 && first !== undefined;
+		for (const l of wire.listeners) l.local = !shared && l.filter !== undefined;
+		const filter = shared ? first?.filter : undefined;
+		const key = filterKey(filter);
+		if (key === wire.key) return false;
+		wire.filter = filter;
+		wire.key = key;
+		return true;
+	}
+
+	private onSubscribed(p: {
+		stream: Stream;
+		resourceId: string;
+		epoch: string;
+		recovered: boolean;
+		oldestSeq?: number | undefined;
+	}): ClientMessage[] {
+		const wire = this.wires.get(wireKey(p.stream, p.resourceId));
+		if (!wire) return [];
+		const since = wire.since;
+		wire.since = undefined;
+		const epochChanged = wire.epoch !== undefined && wire.epoch !== p.epoch;
+		wire.epoch = p.epoch;
+		if (p.recovered || !since) {
+			if (epochChanged) this.resetPositions(wire, p.epoch);
+			this.setStatus(wire, {
+				...wire.status,
+				recovery: since ? 'recovered' : 'live',
+				epoch: p.epoch,
+				gap: 0
+			});
+			return [];
+		}
+		// The server could not replay from `since`: size the loss if we can, then resync.
+		let gap: number | null = null;
+		if (since.epoch === p.epoch && p.oldestSeq !== undefined && p.oldestSeq - since.seq - 1 > 0) {
+			gap = p.oldestSeq - since.seq - 1;
+		}
+		if (since.epoch !== p.epoch) this.resetPositions(wire, p.epoch);
+		this.setStatus(wire, { ...wire.status, recovery: 'resynced', epoch: p.epoch, gap });
+		return [this.requestHistory([...wire.listeners], this.historySize(wire))];
+	}
+
+	/** A new epoch renumbers the stream: old positions mean nothing any more. */
+	private resetPositions(wire: Wire, epoch: string): void {
+		wire.position = undefined;
+		wire.epoch = epoch;
+		for (const l of wire.listeners) l.last = undefined;
+	}
+
+	private setStatus(wire: Wire, status: SubscriptionStatus): void {
+		wire.status = status;
+		for (const l of wire.listeners) {
+			if (l.onStatus) guard(() => l.onStatus?.(status));
+		}
+	}
+
+	private advance(wire: Wire, items: StreamItem[]): void {
+		if (wire.epoch === undefined) return;
+		let seq = wire.position?.seq ?? -1;
+		for (const item of items) if (item.seq > seq) seq = item.seq;
+		if (seq >= 0) wire.position = { epoch: wire.epoch, seq };
+	}
+
+	private route(stream: Stream, items: StreamItem[]): void {
+		for (const wire of this.wires.values()) {
+			if (wire.stream !== stream) continue;
+			const mine =
+				wire.resourceId === '*'
+					? items
+					: items.filter((i) => matchesResource(stream, wire.resourceId, i));
+			if (mine.length === 0) continue;
+			this.advance(wire, mine);
+			for (const l of wire.listeners) {
+				if (l.hold) {
+					for (const item of mine) l.hold.push(item);
+					if (l.hold.length > HOLD_LIMIT) this.release(l);
+				} else {
+					this.deliver(l, mine, l.local);
+				}
+			}
+		}
+	}
+
+	/** Stop waiting for history: deliver what was held. */
+	private release(l: Listener): void {
+		const held = l.hold;
+		l.hold = undefined;
+		for (const [id, waiting] of this.awaiting) {
+			const rest = waiting.filter((w) => w !== l);
+			if (rest.length) this.awaiting.set(id, rest);
+			else this.awaiting.delete(id);
+		}
+		if (held?.length) this.deliver(l, held, l.local);
+	}
+
+	private merge(l: Listener, history: StreamItem[], epoch: string): void {
+		const wire = l.wire;
+		if (wire.epoch === undefined) wire.epoch = epoch;
+		if (epoch !== wire.epoch) {
+			// History from an older epoch than the live feed: useless, deliver what was held.
+			this.release(l);
+			return;
+		}
+		const filtered = l.filter ? history.filter((i) => matchesFilter(l.stream, i, l.filter!)) : history;
+		const held = l.hold ?? [];
+		l.hold = undefined;
+		this.advance(wire, filtered);
+		this.deliver(l, filtered.concat(held), l.local);
+	}
+
+	/** Sort, drop what this subscriber already has, filter if needed, and hand over one batch. */
+	private deliver(l: Listener, items: StreamItem[], filterLocally: boolean): void {
+		const epoch = l.wire.epoch;
+		let sorted = items;
+		for (let i = 1; i < items.length; i++) {
+			if (items[i]!.seq < items[i - 1]!.seq) {
+				sorted = [...items].sort((a, b) => a.seq - b.seq);
+				break;
+			}
+		}
+		let lastSeq = l.last && l.last.epoch === epoch ? l.last.seq : -1;
+		const out: StreamItem[] = [];
+		for (const item of sorted) {
+			if (item.seq <= lastSeq) continue;
+			lastSeq = item.seq;
+			if (filterLocally && l.filter && !matchesFilter(l.stream, item, l.filter)) continue;
+			out.push(item);
+		}
+		if (epoch !== undefined && lastSeq >= 0) l.last = { epoch, seq: lastSeq };
+		if (out.length === 0) return;
+		const meta: ItemsMeta = { stream: l.stream, recovery: l.wire.status };
+		guard(() => l.onItems(out, meta));
+	}
+}

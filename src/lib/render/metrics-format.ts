@@ -1,0 +1,56 @@
+/**
+ * The numbers a metrics panel shows beside its chart, and the y-axis ranges. Kept pure so the
+ * formats are tested without a canvas.
+ */
+
+/** ECS CPU units per vCPU: a reservation of 512 units is half a core, shown as 50 %. */
+export const CPU_UNITS_PER_VCPU = 1024;
+
+/** A task's CPU reservation (ECS units) as the percent scale the CPU series uses. */
+export function cpuUnitsToPercent(units: number): number {
+	return (units / CPU_UNITS_PER_VCPU) * 100;
+}
+
+/** The last finite value of a series, or null (a series may end with gaps). */
+export function lastValue(values: ArrayLike<number | null | undefined>): number | null {
+	for (let i = values.length - 1; i >= 0; i--) {
+		const v = values[i];
+		if (typeof v === 'number' && Number.isFinite(v)) return v;
+	}
+	return null;
+}
+
+/** The largest finite value of a series, or 0. */
+export function maxValue(values: ArrayLike<number | null | undefined>): number {
+	let max = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i];
+		if (typeof v === 'number' && v > max) max = v;
+	}
+	return max;
+}
+
+/** `37.2` for CPU percent: one decimal below 100, none above (a 4-core task shows 312 %). */
+export function formatPercent(value: number): string {
+	return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+}
+
+/** `412`, `2,048` or `12.3` (MiB): whole MiB from 100 up, one decimal below. */
+export function formatMiB(value: number): string {
+	return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}
+
+/** A round upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten, at least `value`. */
+export function niceCeil(value: number): number {
+	if (!(value > 0)) return 1;
+	const p = 10 ** Math.floor(Math.log10(value));
+	for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= value) return m * p;
+	return 10 * p;
+}
+
+/** How full a value is relative to its reservation: 'ok', 'high' (≥ 85 %) or 'over' (≥ 100 %). */
+export function pressure(value: number | null, reservation: number | null | undefined): 'ok' | 'high' | 'over' {
+	if (value === null || !reservation || reservation <= 0) return 'ok';
+	const ratio = value / reservation;
+	return ratio >= 1 ? 'over' : ratio >= 0.85 ? 'high' : 'ok';
+}

@@ -1,0 +1,691 @@
+/**
+ * Lays out any XState v5 machine as a diagram, from the machine definition itself (so the picture
+ * cannot drift from the code, and it works offline, unlike the Stately inspector).
+ *
+ * The layout is a small Sugiyama-style one, applied recursively: inside every compound state the
+ * children are put in columns by breadth-first distance from the initial child (left to right),
+ * ordered within a column by the barycentre of their neighbours to reduce crossings, and sized
+ * from their own nested layouts. Transitions between nested states are "lifted" to the pair of
+ * siblings under their lowest common ancestor for the layering. Edges to the next column are
+ * curves; longer forward edges run in lanes above the content and backward edges in lanes below
+ * it, so no edge is drawn through a state of its own container. Text is measured with fixed
+ * per-character widths, so the layout is a pure function and runs in Node and tests alike.
+ */
+import type { AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
+
+/** Kinds of state node, as XState names them. */
+export type ChartNodeType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+
+/** A state drawn as a box. Coordinates are absolute, in SVG user units (px). */
+export interface ChartNode {
+	/** The state's path joined with dots (`open.heartbeat.waiting`), as in a state value. */
+	id: string;
+	/** The state's own key (`waiting`). */
+	key: string;
+	type: ChartNodeType;
+	/** Id of the enclosing drawn state, or null for a top-level state. */
+	parent: string | null;
+	/** Nesting depth, 0 for top-level states. */
+	depth: number;
+	/** True for the initial child of a compound state (it gets an entry arrow). */
+	initial: boolean;
+	/** Events handled without a target (actions only), for a tooltip. */
+	handles: string[];
+	x: number;
+	y: number;
+	width: number;
+	height: number;
+}
+
+/** How an edge is routed. */
+export type ChartEdgeKind = 'forward' | 'lane-top' | 'lane-bottom' | 'sibling' | 'self';
+
+/** One or more transitions between the same two states, drawn as one arrow. */
+export interface ChartEdge {
+	/** `source->target`. */
+	id: string;
+	/** Node id where the transitions are defined. */
+	source: string;
+	/** Node id they target. */
+	target: string;
+	/** Raw event types (`socket.opened`, `xstate.after.connectTimeout.conn.connecting`, `` for always). */
+	events: string[];
+	/** One label line per transition: `socket.closed [canRetry]`, `after connectTimeout`, `always`. */
+	labels: string[];
+	kind: ChartEdgeKind;
+	/** SVG path data. */
+	d: string;
+	/** Label box (top-left corner and size). */
+	label: { x: number; y: number; width: number; height: number };
+}
+
+/** The entry arrow of a compound state's initial child. */
+export interface InitialMarker {
+	/** Node id of the initial child. */
+	target: string;
+	cx: number;
+	cy: number;
+	/** SVG path data of the arrow from the dot to the state. */
+	d: string;
+}
+
+/** A machine's diagram. */
+export interface StatechartLayout {
+	/** The machine's id. */
+	id: string;
+	width: number;
+	height: number;
+	/** Parents come before their children, so drawing in order paints containers first. */
+	nodes: ChartNode[];
+	edges: ChartEdge[];
+	initials: InitialMarker[];
+}
+
+/** Metrics of the drawing; the component's CSS uses the same fonts and sizes. */
+export const METRICS = {
+	/** Width of one character of a state name (13 px semibold sans, generous). */
+	nameChar: 7.6,
+	/** Width of one character of an edge label (11 px monospace: 0.6 em). */
+	labelChar: 6.6,
+	/** Height of one edge-label line. */
+	labelLine: 14,
+	atomicHeight: 34,
+	minAtomicWidth: 84,
+	/** Header band of a compound state (its name). */
+	header: 26,
+	pad: 14,
+	/** Room left of the first column for the initial-state arrow. */
+	initialRoom: 22,
+	minColumnGap: 48,
+	rowGap: 26,
+	laneGap: 8
+} as const;
+
+const M = METRICS;
+
+// ---------------------------------------------------------------------------------------------
+// Reading the machine
+
+/** One transition, from the state that defines it to one of its targets. */
+interface Trans {
+	source: AnyStateNode;
+	target: AnyStateNode | null;
+	event: string;
+	label: string;
+}
+
+/** `1500` → `1.5 s`, `200` → `200 ms`. */
+function formatDelay(delay: unknown): string {
+	if (typeof delay === 'number')
+		return delay >= 1000 ? `${+(delay / 1000).toFixed(2)} s` : `${delay} ms`;
+	if (typeof delay === 'string') return delay;
+	return '(dynamic)';
+}
+
+/**
+ * A readable label for an event type: `after connectTimeout` for XState's delayed events,
+ * `done: socket` / `error: socket` for actor completion, `always` for eventless transitions.
+ */
+export function eventLabel(type: string): string {
+	if (type === '') return 'always';
+	if (type === '*') return 'any event';
+	if (type.startsWith('xstate.after.')) {
+		const rest = type.slice('xstate.after.'.length);
+		const dot = rest.indexOf('.');
+		return `after ${formatDelay(dot < 0 ? rest : /^\d+$/.test(rest.slice(0, dot)) ? Number(rest.slice(0, dot)) : rest.slice(0, dot))}`;
+	}
+	if (type.startsWith('xstate.done.actor.')) return `done: ${type.slice(18)}`;
+	if (type.startsWith('xstate.error.actor.')) return `error: ${type.slice(19)}`;
+	if (type.startsWith('xstate.done.state.')) return 'done';
+	if (type === 'xstate.init') return 'start';
+	return type;
+}
+
+/** A guard's name: `canRetry`, `!canRetry`, `a && !b`; inline functions by their name. */
+function guardLabel(guard: unknown): string {
+	if (typeof guard === 'string') return guard;
+	if (typeof guard === 'function') {
+		const parts = (guard as { guards?: unknown[] }).guards;
+		if (Array.isArray(parts)) {
+			const inner = parts.map(guardLabel);
+			if (guard.name === 'not') return `!${inner[0] ?? '?'}`;
+			return inner.join(guard.name === 'or' ? ' || ' : ' && ');
+		}
+		return guard.name && guard.name !== 'guard' ? guard.name : 'guarded';
+	}
+	if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+	return 'guarded';
+}
+
+function idOf(node: AnyStateNode): string {
+	return node.path.join('.');
+}
+
+function allNodes(root: AnyStateNode): AnyStateNode[] {
+	const out: AnyStateNode[] = [];
+	const walk = (n: AnyStateNode) => {
+		out.push(n);
+		for (const child of Object.values(n.states) as AnyStateNode[]) walk(child);
+	};
+	walk(root);
+	return out;
+}
+
+function collectTransitions(nodes: AnyStateNode[]): Trans[] {
+	const out: Trans[] = [];
+	for (const node of nodes) {
+		const delays = new Map<string, unknown>(
+			node.after.map((a) => [a.eventType as string, a.delay])
+		);
+		const defs: [string, readonly { target?: readonly AnyStateNode[]; guard?: unknown }[]][] = [
+			...node.transitions
+		];
+		if (node.always) defs.push(['', node.always]);
+		for (const [event, list] of defs) {
+			const base = delays.has(event)
+				? `after ${formatDelay(delays.get(event))}`
+				: eventLabel(event);
+			for (const def of list) {
+				const label = def.guard !== undefined ? `${base} [${guardLabel(def.guard)}]` : base;
+				const targets = def.target ?? [];
+				if (targets.length === 0) out.push({ source: node, target: null, event, label });
+				for (const target of targets) out.push({ source: node, target, event, label });
+			}
+		}
+	}
+	return out;
+}
+
+/** True when `a` is `b` or one of its ancestors. */
+function contains(a: AnyStateNode, b: AnyStateNode): boolean {
+	if (a.path.length > b.path.length) return false;
+	for (let i = 0; i < a.path.length; i++) if (a.path[i] !== b.path[i]) return false;
+	return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boxes
+
+interface Box {
+	node: AnyStateNode;
+	id: string;
+	kids: Box[];
+	/** Position relative to the parent box's top-left corner, then absolute after `place`. */
+	x: number;
+	y: number;
+	w: number;
+	h: number;
+	/** Room reserved above the box for self-loops and their labels. */
+	above: number;
+	column: number;
+}
+
+/** An edge after lifting: its actual endpoints and the siblings it connects for layering. */
+interface Edge {
+	source: AnyStateNode;
+	target: AnyStateNode;
+	/** The container both ends sit in, and the children of it that contain each end. */
+	container: AnyStateNode;
+	from: AnyStateNode;
+	to: AnyStateNode;
+	events: string[];
+	labels: string[];
+	kind: ChartEdgeKind;
+	lane: number;
+}
+
+function labelSize(labels: string[]): { width: number; height: number } {
+	const longest = labels.reduce((n, l) => Math.max(n, l.length), 0);
+	return { width: Math.ceil(longest * M.labelChar) + 10, height: labels.length * M.labelLine + 4 };
+}
+
+/**
+ * Computes the diagram of a machine. Pure and deterministic: the same machine gives the same
+ * layout, in Node or in the browser.
+ */
+export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
+	const root = machine.root as AnyStateNode;
+	const nodes = allNodes(root);
+	const transitions = collectTransitions(nodes);
+	const byId = new Map(nodes.map((n) => [idOf(n), n]));
+
+	// Group transitions into edges between actual nodes; lift each to its container.
+	const edges = new Map<string, Edge>();
+	const handles = new Map<string, string[]>();
+	for (const t of transitions) {
+		if (t.target === null) {
+			const list = handles.get(idOf(t.source)) ?? [];
+			if (!list.includes(t.label)) list.push(t.label);
+			handles.set(idOf(t.source), list);
+			continue;
+		}
+		const source = t.source;
+		let target = t.target;
+		let label = t.label;
+		let kind: ChartEdgeKind | undefined;
+		if (contains(source, target) || contains(target, source)) {
+			// To itself, into its own child or out to its own ancestor: a loop on the source,
+			// labelled with where it goes when that is not the source itself.
+			if (source !== target) label = `${label} → ${idOf(target)}`;
+			target = source;
+			kind = 'self';
+		}
+		if (source === root) continue; // root-level transitions have nowhere to be drawn
+		const key = `${idOf(source)}->${idOf(target)}`;
+		let edge = edges.get(key);
+		if (edge === undefined) {
+			let k = 0;
+			while (k < source.path.length && k < target.path.length && source.path[k] === target.path[k])
+				k++;
+			if (kind === 'self') k = source.path.length - 1;
+			const container = byId.get(source.path.slice(0, k).join('.'))!;
+			const from = byId.get(source.path.slice(0, k + 1).join('.'))!;
+			const to = byId.get(target.path.slice(0, k + 1).join('.'))!;
+			edge = {
+				source,
+				target,
+				container,
+				from,
+				to,
+				events: [],
+				labels: [],
+				kind: kind ?? 'forward',
+				lane: 0
+			};
+			edges.set(key, edge);
+		}
+		if (!edge.labels.includes(label)) edge.labels.push(label);
+		if (!edge.events.includes(t.event)) edge.events.push(t.event);
+	}
+	const edgeList = [...edges.values()];
+
+	// Size boxes bottom-up, placing children relative to their container.
+	const boxes = new Map<string, Box>();
+	const build = (node: AnyStateNode): Box => {
+		const kids = (Object.values(node.states) as AnyStateNode[]).map(build);
+		const selfLabels = edgeList
+			.filter((e) => e.kind === 'self' && e.source === node)
+			.flatMap((e) => e.labels);
+		const box: Box = {
+			node,
+			id: idOf(node),
+			kids,
+			x: 0,
+			y: 0,
+			w: 0,
+			h: 0,
+			above: selfLabels.length > 0 ? 20 + labelSize(selfLabels).height : 0,
+			column: 0
+		};
+		boxes.set(box.id, box);
+		const nameWidth = Math.ceil(node.key.length * M.nameChar) + 28;
+		if (node.type === 'history') {
+			box.w = box.h = M.atomicHeight;
+		} else if (kids.length === 0) {
+			box.w = Math.max(M.minAtomicWidth, nameWidth);
+			box.h = M.atomicHeight;
+		} else {
+			const size = node.type === 'parallel' ? stackRegions(box) : arrangeColumns(box, edgeList);
+			box.w = Math.max(size.w, nameWidth + 8);
+			box.h = size.h;
+		}
+		return box;
+	};
+	const top = build(root);
+
+	// Absolute positions.
+	const place = (box: Box, ox: number, oy: number) => {
+		box.x += ox;
+		box.y += oy;
+		for (const kid of box.kids) place(kid, box.x, box.y);
+	};
+	place(top, 0, 0);
+
+	const chartNodes: ChartNode[] = [];
+	const initials: InitialMarker[] = [];
+	const visit = (box: Box, parent: Box | null, depth: number) => {
+		if (parent !== null) {
+			const parentNode = parent.node;
+			const isInitial =
+				parentNode.type === 'compound' && parentNode.initial?.target?.[0] === box.node;
+			chartNodes.push({
+				id: box.id,
+				key: box.node.key,
+				type: box.node.type as ChartNodeType,
+				parent: parent === top ? null : parent.id,
+				depth,
+				initial: isInitial,
+				handles: handles.get(box.id) ?? [],
+				x: box.x,
+				y: box.y,
+				width: box.w,
+				height: box.h
+			});
+			if (isInitial) {
+				const cy = box.y + (box.kids.length > 0 ? M.header / 2 + 2 : box.h / 2);
+				initials.push({
+					target: box.id,
+					cx: box.x - M.initialRoom + 4,
+					cy,
+					d: `M${box.x - M.initialRoom + 8},${cy} L${box.x - 1},${cy}`
+				});
+			}
+		}
+		for (const kid of box.kids) visit(kid, box, parent === null ? 0 : depth + 1);
+	};
+	visit(top, null, 0);
+
+	const chartEdges = edgeList.map((e) => route(e, boxes, edgeList));
+	separateLabels(chartEdges);
+
+	// The drawing's bounds: boxes, plus labels that may stick out of them.
+	let width = top.w;
+	let height = top.h;
+	for (const e of chartEdges) {
+		width = Math.max(width, e.label.x + e.label.width + 4);
+		height = Math.max(height, e.label.y + e.label.height + 4);
+	}
+	return {
+		id: machine.id,
+		width: Math.ceil(width),
+		height: Math.ceil(height),
+		nodes: chartNodes,
+		edges: chartEdges,
+		initials
+	};
+}
+
+/** Parallel regions are stacked, each as wide as the widest. */
+function stackRegions(box: Box): { w: number; h: number } {
+	const isRoot = box.node.parent === undefined;
+	const header = isRoot ? 0 : M.header;
+	let y = header + M.pad;
+	const w = Math.max(...box.kids.map((k) => k.w));
+	for (const kid of box.kids) {
+		kid.x = M.pad;
+		kid.y = y + kid.above;
+		kid.w = w;
+		y += kid.above + kid.h + M.rowGap / 2;
+	}
+	return { w: w + 2 * M.pad, h: y - M.rowGap / 2 + M.pad };
+}
+
+/** Columns by BFS from the initial child, barycentre ordering, then coordinates and lanes. */
+function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
+	const node = box.node;
+	const kids = box.kids;
+	const index = new Map(kids.map((k, i) => [k.node, i]));
+	const local = edges.filter((e) => e.container === node && e.kind !== 'self' && e.from !== e.to);
+	const out = kids.map(() => new Set<number>());
+	const inn = kids.map(() => new Set<number>());
+	for (const e of local) {
+		const a = index.get(e.from)!;
+		const b = index.get(e.to)!;
+		out[a]!.add(b);
+		inn[b]!.add(a);
+	}
+
+	// Layer: breadth-first from the initial child; unreached children after their predecessors.
+	const layer = kids.map(() => -1);
+	const initial = node.initial?.target?.[0];
+	const initialIndex = kids.findIndex((k) => initial !== undefined && contains(k.node, initial));
+	const bfs = (start: number, l: number) => {
+		layer[start] = l;
+		const queue = [start];
+		while (queue.length > 0) {
+			const i = queue.shift()!;
+			for (const j of out[i]!) {
+				if (layer[j] === -1) {
+					layer[j] = layer[i]! + 1;
+					queue.push(j);
+				}
+			}
+		}
+	};
+	if (initialIndex >= 0) bfs(initialIndex, 0);
+	for (let i = 0; i < kids.length; i++) {
+		if (layer[i] !== -1) continue;
+		const preds = [...inn[i]!].filter((p) => layer[p]! >= 0).map((p) => layer[p]!);
+		bfs(i, preds.length > 0 ? Math.max(...preds) + 1 : 0);
+	}
+	const columns: number[][] = [];
+	kids.forEach((_, i) => (columns[layer[i]!] ??= []).push(i));
+	for (let c = 0; c < columns.length; c++) columns[c] ??= [];
+
+	// Order: barycentre of neighbours in adjacent columns, a few sweeps each way.
+	const pos = new Array<number>(kids.length).fill(0);
+	const setPos = () => columns.forEach((col) => col.forEach((k, i) => (pos[k] = i)));
+	setPos();
+	const neighbours = (k: number, column: number) =>
+		[...out[k]!, ...inn[k]!].filter((j) => layer[j] === column).map((j) => pos[j]!);
+	for (let sweep = 0; sweep < 4; sweep++) {
+		const down = sweep % 2 === 0;
+		for (let s = 1; s < columns.length; s++) {
+			const c = down ? s : columns.length - 1 - s;
+			const ref = down ? c - 1 : c + 1;
+			const bary = new Map<number, number>();
+			for (const k of columns[c]!) {
+				const ns = neighbours(k, ref);
+				bary.set(k, ns.length > 0 ? ns.reduce((a, b) => a + b, 0) / ns.length : pos[k]!);
+			}
+			columns[c]!.sort((a, b) => bary.get(a)! - bary.get(b)! || a - b);
+			setPos();
+		}
+	}
+
+	// Classify this container's edges and reserve lanes.
+	const topLanes: Edge[] = [];
+	const bottomLanes: Edge[] = [];
+	for (const e of local) {
+		const a = layer[index.get(e.from)!]!;
+		const b = layer[index.get(e.to)!]!;
+		if (b === a + 1) e.kind = 'forward';
+		else if (b > a + 1) topLanes.push(e);
+		else if (b === a) e.kind = 'sibling';
+		else bottomLanes.push(e);
+	}
+	const span = (e: Edge) => Math.abs(layer[index.get(e.from)!]! - layer[index.get(e.to)!]!);
+	// Shorter spans nearer the content, so lanes nest instead of crossing.
+	topLanes.sort((a, b) => span(a) - span(b));
+	bottomLanes.sort((a, b) => span(a) - span(b));
+	const laneHeight = (e: Edge) => labelSize(e.labels).height + M.laneGap;
+
+	// Column widths and the gaps between them (wide enough for the labels that cross them).
+	const colW = columns.map((col) => Math.max(0, ...col.map((k) => kids[k]!.w)));
+	const gaps = columns.map((_, c) => {
+		let widest = 0;
+		for (const e of local) {
+			if (e.kind === 'forward' && layer[index.get(e.from)!] === c)
+				widest = Math.max(widest, labelSize(e.labels).width);
+			if (e.kind === 'sibling' && layer[index.get(e.from)!] === c)
+				widest = Math.max(widest, labelSize(e.labels).width / 2 + 40);
+		}
+		return Math.max(M.minColumnGap, widest + 28);
+	});
+	const stackH = columns.map(
+		(col) =>
+			col.reduce((h, k) => h + kids[k]!.above + kids[k]!.h, 0) +
+			M.rowGap * Math.max(0, col.length - 1)
+	);
+	const contentH = Math.max(M.atomicHeight, ...stackH);
+
+	const isRoot = node.parent === undefined;
+	const header = isRoot ? 0 : M.header;
+	const topH = topLanes.reduce((h, e) => h + laneHeight(e), 0);
+	const bottomH = bottomLanes.reduce((h, e) => h + laneHeight(e), 0);
+	const contentTop = header + M.pad + topH;
+	let x = M.pad + M.initialRoom;
+	columns.forEach((col, c) => {
+		let y = contentTop + (contentH - stackH[c]!) / 2;
+		for (const k of col) {
+			const kid = kids[k]!;
+			kid.column = c;
+			kid.x = x + (colW[c]! - kid.w) / 2;
+			kid.y = y + kid.above;
+			y += kid.above + kid.h + M.rowGap;
+		}
+		x += colW[c]! + (c < columns.length - 1 ? gaps[c]! : 0);
+	});
+
+	// Lane y offsets, relative to this box; made absolute in `route` through the box.
+	let ly = contentTop;
+	for (const e of topLanes) {
+		e.kind = 'lane-top';
+		ly -= laneHeight(e);
+		e.lane = ly + laneHeight(e) / 2 - 2;
+	}
+	ly = contentTop + contentH;
+	for (const e of bottomLanes) {
+		e.kind = 'lane-bottom';
+		e.lane = ly + laneHeight(e) / 2 + 2;
+		ly += laneHeight(e);
+	}
+	return { w: x + M.pad, h: contentTop + contentH + bottomH + M.pad };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+function cubicPoint(p0: number, p1: number, p2: number, p3: number, t: number): number {
+	const u = 1 - t;
+	return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3;
+}
+
+/** Spreads the ends of several edges leaving or entering one side of a box. */
+function portOffset(
+	edge: Edge,
+	all: Edge[],
+	end: 'source' | 'target',
+	kinds: ChartEdgeKind[],
+	along: (e: Edge) => number,
+	room: number
+): number {
+	const node = end === 'source' ? edge.source : edge.target;
+	const siblings = all
+		.filter((e) => kinds.includes(e.kind) && (end === 'source' ? e.source : e.target) === node)
+		.sort((a, b) => along(a) - along(b));
+	const n = siblings.length;
+	if (n <= 1) return 0;
+	const step = Math.min(10, (room * 0.8) / (n - 1));
+	return (siblings.indexOf(edge) - (n - 1) / 2) * step;
+}
+
+function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
+	const s = boxes.get(idOf(e.source))!;
+	const t = boxes.get(idOf(e.target))!;
+	const container = boxes.get(idOf(e.container))!;
+	const size = labelSize(e.labels);
+	const cy = (b: Box) => b.y + (b.kids.length > 0 ? Math.min(b.h / 2, M.header + 20) : b.h / 2);
+	let d: string;
+	let lx: number;
+	let ly: number;
+
+	if (e.kind === 'self') {
+		const x1 = s.x + s.w * 0.62;
+		const x2 = s.x + s.w * 0.86;
+		const y = s.y;
+		d = `M${x1},${y} C${x1},${y - 22} ${x2},${y - 22} ${x2},${y - 1}`;
+		lx = (x1 + x2) / 2 - size.width / 2;
+		ly = y - 22 - size.height;
+	} else if (e.kind === 'forward') {
+		const sy =
+			cy(s) + portOffset(e, all, 'source', ['forward'], (o) => cy(boxes.get(idOf(o.target))!), s.h);
+		const ty =
+			cy(t) + portOffset(e, all, 'target', ['forward'], (o) => cy(boxes.get(idOf(o.source))!), t.h);
+		const sx = s.x + s.w;
+		const tx = t.x - 1;
+		const dx = (tx - sx) / 2;
+		d = `M${sx},${sy} C${sx + dx},${sy} ${tx - dx},${ty} ${tx},${ty}`;
+		lx = cubicPoint(sx, sx + dx, tx - dx, tx, 0.5) - size.width / 2;
+		ly = cubicPoint(sy, sy, ty, ty, 0.5) - size.height / 2;
+	} else if (e.kind === 'sibling') {
+		const sx = s.x + s.w;
+		const tx = t.x + t.w + 1;
+		const sy = cy(s) + 6;
+		const ty = cy(t) - 6;
+		const bulge = Math.max(sx, tx) + 36;
+		d = `M${sx},${sy} C${bulge},${sy} ${bulge},${ty} ${tx},${ty}`;
+		lx = cubicPoint(sx, bulge, bulge, tx, 0.5) + 4;
+		ly = (sy + ty) / 2 - size.height / 2;
+	} else {
+		// Lanes: out of the source's top or bottom, along the lane, into the target's top or bottom.
+		const topLane = e.kind === 'lane-top';
+		const laneY = container.y + e.lane;
+		const kinds: ChartEdgeKind[] = [e.kind];
+		const sx =
+			s.x +
+			s.w / 2 +
+			portOffset(e, all, 'source', kinds, (o) => boxes.get(idOf(o.target))!.x, s.w / 2);
+		const tx =
+			t.x +
+			t.w / 2 +
+			portOffset(e, all, 'target', kinds, (o) => boxes.get(idOf(o.source))!.x, t.w / 2);
+		const sy = topLane ? s.y : s.y + s.h;
+		const ty = topLane ? t.y - 1 : t.y + t.h + 1;
+		const r = Math.min(
+			8,
+			Math.abs(tx - sx) / 2,
+			Math.abs(laneY - sy) / 2,
+			Math.abs(laneY - ty) / 2
+		);
+		const v = topLane ? -1 : 1; // direction from the box to the lane
+		const h = tx > sx ? 1 : -1;
+		d =
+			`M${sx},${sy} L${sx},${laneY - v * r} Q${sx},${laneY} ${sx + h * r},${laneY} ` +
+			`L${tx - h * r},${laneY} Q${tx},${laneY} ${tx},${laneY - v * r} L${tx},${ty}`;
+		lx = (sx + tx) / 2 - size.width / 2;
+		ly = laneY - size.height / 2;
+	}
+	return {
+		id: `${idOf(e.source)}->${idOf(e.target)}`,
+		source: idOf(e.source),
+		target: idOf(e.target),
+		events: e.events,
+		labels: e.labels,
+		kind: e.kind,
+		d,
+		label: { x: Math.max(0, lx), y: Math.max(0, ly), ...size }
+	};
+}
+
+/** Pushes overlapping labels apart vertically, the later one down: simple and stable. */
+function separateLabels(edges: ChartEdge[]): void {
+	const sorted = [...edges].sort((a, b) => a.label.y - b.label.y || a.label.x - b.label.x);
+	for (let i = 0; i < sorted.length; i++) {
+		const a = sorted[i]!.label;
+		for (let j = 0; j < i; j++) {
+			const b = sorted[j]!.label;
+			const overlapX = a.x < b.x + b.width && b.x < a.x + a.width;
+			const overlapY = a.y < b.y + b.height && b.y < a.y + a.height;
+			if (overlapX && overlapY) a.y = b.y + b.height + 2;
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// State values
+
+/**
+ * The active leaf paths of a state value: `'idle'` → `['idle']`,
+ * `{ open: { heartbeat: 'waiting' } }` → `['open.heartbeat.waiting']`, parallel regions give one
+ * path each.
+ */
+export function stateValueToPaths(value: StateValue, prefix = ''): string[] {
+	if (typeof value === 'string') return [prefix + value];
+	const out: string[] = [];
+	for (const [key, child] of Object.entries(value)) {
+		if (child === undefined) continue;
+		// An empty object is a compound state whose child is not known yet; the state itself.
+		if (typeof child === 'object' && Object.keys(child).length === 0) out.push(prefix + key);
+		else out.push(...stateValueToPaths(child, `${prefix}${key}.`));
+	}
+	return out;
+}
+
+/** True when the node with this id is active: it is an active path or one of its ancestors. */
+export function isActive(id: string, active: readonly string[]): boolean {
+	for (const path of active) {
+		if (path === id || path.startsWith(id + '.')) return true;
+	}
+	return false;
+}
