@@ -1,7 +1,48 @@
-// PLACEHOLDER written by the lead so vitest can load vite.config.ts; the hub author replaces this
-// file with the real dev plugin (attach the gateway hub to Vite's dev and preview servers).
-import type { Plugin } from 'vite';
+/**
+ * The gateway hub inside `vite dev` and `vite preview`: the same hub as production, with the
+ * built-in simulator and the fault controls on (set `KECS_LIVE_FAULTS=0` to turn them off),
+ * attached to Vite's own HTTP server. It takes only the hub's WebSocket paths and leaves every
+ * other upgrade untouched, so Vite's HMR socket keeps working.
+ */
+import type { Server } from 'node:http';
+import type { Connect, Plugin } from 'vite';
+import { loadConfig } from './config';
+import { createControlRoutes } from './faults';
+import { Hub } from './hub/hub';
 
+async function attach(httpServer: Server | null, middlewares: Connect.Server): Promise<void> {
+	// Middleware mode (and Vitest) has no HTTP server: there is nothing to attach to.
+	if (httpServer === null) return;
+	const config = loadConfig(process.env);
+	const faults = process.env.KECS_LIVE_FAULTS === undefined ? true : config.faults;
+	// Imported here so that merely loading vite.config.ts (Vitest does) does not load the world.
+	const { createSimulator } = await import('./sources/simulator/index');
+	const hub = new Hub({
+		source: createSimulator({ seed: config.simSeed, logRate: config.simLogRate }),
+		token: config.token,
+		allowedOrigins: config.allowedOrigins
+	});
+	hub.start();
+	const controls = createControlRoutes(hub, { faults, allowedOrigins: config.allowedOrigins });
+	middlewares.use((req, res, next) => {
+		if (!controls(req, res)) next();
+	});
+	httpServer.on('upgrade', (req, socket, head) => {
+		// Not ours (HMR, say): return without touching the socket.
+		hub.handleUpgrade(req, socket, head);
+	});
+	httpServer.once('close', () => void hub.close());
+}
+
+/** Vite plugin attaching the gateway hub to the dev and preview servers. */
 export function gatewayDevPlugin(): Plugin {
-	return { name: 'kecs-live-gateway' };
+	return {
+		name: 'kecs-live-gateway',
+		async configureServer(server) {
+			await attach(server.httpServer as Server | null, server.middlewares);
+		},
+		async configurePreviewServer(server) {
+			await attach(server.httpServer as Server | null, server.middlewares);
+		}
+	};
 }

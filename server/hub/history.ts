@@ -72,6 +72,8 @@ export interface StreamHistory<T extends { seq: number }> {
 	 * nothing is). A client positioned at `s` can be resumed exactly iff `s >= completeFrom - 1`.
 	 */
 	completeFrom(ref: ResourceRef): number;
+	/** The highest seq no longer held: everything after it that was published is still here. */
+	readonly evictedThrough: number;
 	/** How many records with seq greater than `seq` are held (to count what was evicted). */
 	heldAfter(seq: number): number;
 	/** Visit held records with seq greater than `seq`, oldest first; return false to stop. */
@@ -135,6 +137,10 @@ export class SeqHistory<T extends { seq: number }> implements StreamHistory<T> {
 
 	completeFrom(): number {
 		return this.#ring.oldest?.seq ?? this.#lastSeq + 1;
+	}
+
+	get evictedThrough(): number {
+		return this.completeFrom() - 1;
 	}
 
 	heldAfter(seq: number): number {
@@ -249,6 +255,10 @@ export class KeyedHistory<T extends { seq: number }> implements StreamHistory<T>
 		// Only an exact key has its own watermark; anything broader spans keys, so take the worst.
 		const watermark = exact ? exact.watermark : this.#evictedMax;
 		return Math.min(watermark + 1, this.#lastSeq + 1);
+	}
+
+	get evictedThrough(): number {
+		return this.#evictedMax;
 	}
 
 	heldAfter(seq: number): number {

@@ -77,7 +77,6 @@ describe('LogRow', () => {
 	it('shows a gap marker', () => {
 		render(LogRow, { entry: { kind: 'gap', seq: 100, missing: 1204, reason: 'slow consumer' } });
 		const gap = screen.getByTestId('log-gap');
-		console.log(JSON.stringify(gap.textContent));
 		expect(gap).toHaveTextContent('1,204 lines missing · slow consumer');
 		expect(gap.dataset.missing).toBe('1204');
 		expect(screen.queryByTestId('log-row')).toBeNull();

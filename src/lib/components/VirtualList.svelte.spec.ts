@@ -81,8 +81,9 @@ function firstVisibleSeq(): number {
 	const index = Math.floor(top / ROW);
 	return Number(rows().find((r) => Number(r.dataset.index) === index)?.dataset.seq);
 }
-/** A user scroll: the browser moves scrollTop, then fires `scroll`. */
+/** A user scroll: a wheel turn, then the browser moves scrollTop and fires `scroll`. */
 async function userScroll(top: number) {
+	await fireEvent.wheel(viewport(), { deltaY: top < viewport().scrollTop ? -100 : 100 });
 	viewport().scrollTop = top;
 	await fireEvent.scroll(viewport());
 	flushSync();
@@ -184,6 +185,31 @@ describe('VirtualList', () => {
 		// The browser echoes our write with a scroll event: still following.
 		await fireEvent.scroll(viewport());
 		expect(following()).toBe('true');
+	});
+
+	it('stays pinned when the position jumps without user input', async () => {
+		const r = ring(500, 5000);
+		render(Harness, { source: r });
+		await tick();
+		// e.g. the panel was hidden and shown again, which resets scrollTop to 0.
+		viewport().scrollTop = 0;
+		await fireEvent.scroll(viewport());
+		expect(following()).toBe('true');
+		expect(viewport().scrollTop).toBe(500 * ROW - VIEWPORT);
+		// The same jump right after a key press is the user's (e.g. Ctrl+Home elsewhere).
+		await fireEvent.keyDown(window, { key: 'Home', ctrlKey: true });
+		viewport().scrollTop = 0;
+		await fireEvent.scroll(viewport());
+		expect(following()).toBe('false');
+	});
+
+	it('pauses on a press on the scrollbar', async () => {
+		const r = ring(500, 5000);
+		render(Harness, { source: r });
+		await tick();
+		// jsdom lays nothing out: clientWidth is 0, so any press on the viewport is "on the scrollbar".
+		await fireEvent.pointerDown(viewport());
+		expect(following()).toBe('false');
 	});
 
 	it('pauses on wheel up, on keys, and on text selection; End resumes', async () => {

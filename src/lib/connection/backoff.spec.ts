@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay, longBackoffDelay, MAX_RETRY_AFTER_MS } from './backoff';
+import {
+	backoffCeiling,
+	backoffDelay,
+	hintedBackoffDelay,
+	longBackoffDelay,
+	MAX_RETRY_AFTER_MS
+} from './backoff';
 
 /** A deterministic uniform generator (mulberry32), so the statistics below are reproducible. */
 function seeded(seed: number): () => number {
@@ -81,26 +87,35 @@ describe('backoffDelay over 10,000 samples', () => {
 });
 
 describe('longBackoffDelay', () => {
-	it('honours retryAfterMs as the floor and spreads up to twice it', () => {
-		const random = seeded(7);
-		const samples = Array.from({ length: 10_000 }, () =>
-			longBackoffDelay(0, { base: 5000, cap, random, retryAfterMs: 20_000 })
-		);
-		expect(Math.min(...samples)).toBeGreaterThanOrEqual(20_000);
-		expect(Math.max(...samples)).toBeLessThanOrEqual(40_000);
-		expect(Math.max(...samples) - Math.min(...samples)).toBeGreaterThan(19_000);
-	});
-
-	it('without a hint, grows from its own base and is never shorter than the floor', () => {
+	it('grows from its own base and is never shorter than the floor', () => {
 		const lo = { base: 5000, cap, random: () => 0 };
 		expect(longBackoffDelay(0, lo)).toBe(5000);
 		expect(longBackoffDelay(1, lo)).toBe(10_000);
 		expect(longBackoffDelay(9, lo)).toBe(cap);
 		expect(longBackoffDelay(9, { ...lo, random: () => 1 })).toBe(2 * cap);
 	});
+});
+
+describe('hintedBackoffDelay', () => {
+	it('honours retryAfterMs as the floor and spreads up to twice it', () => {
+		const random = seeded(7);
+		const samples = Array.from({ length: 10_000 }, () =>
+			hintedBackoffDelay(0, 20_000, { base, cap, random })
+		);
+		expect(Math.min(...samples)).toBeGreaterThanOrEqual(20_000);
+		expect(Math.max(...samples)).toBeLessThanOrEqual(40_000);
+		expect(Math.max(...samples) - Math.min(...samples)).toBeGreaterThan(19_000);
+	});
+
+	it('keeps full jitter when the hint is 0 (a restart telling everyone "now")', () => {
+		const random = seeded(9);
+		const samples = Array.from({ length: 10_000 }, () => hintedBackoffDelay(3, 0, { base, cap, random }));
+		expect(Math.min(...samples)).toBeLessThan(100);
+		expect(Math.max(...samples)).toBeGreaterThan(3_900);
+		expect(Math.max(...samples)).toBeLessThanOrEqual(4_000);
+	});
 
 	it('caps a bogus hint', () => {
-		const d = longBackoffDelay(0, { base: 5000, cap, random: () => 0, retryAfterMs: 9e12 });
-		expect(d).toBe(MAX_RETRY_AFTER_MS);
+		expect(hintedBackoffDelay(0, 9e12, { base, cap, random: () => 0 })).toBe(MAX_RETRY_AFTER_MS);
 	});
 });

@@ -47,26 +47,35 @@ export function backoffDelay(attempt: number, params: BackoffParams): number {
 export interface LongBackoffParams {
 	/** Floor of the first long retry, in ms (`longReconnectInterval`). */
 	base: number;
-	/** Largest floor when the server gave no `retryAfterMs`, in ms (`maxReconnectDelay`). */
+	/** Largest floor, in ms (`maxReconnectDelay`). */
 	cap: number;
 	random: Random;
-	/** The server's own hint from the close reason; honoured as the earliest retry time. */
-	retryAfterMs?: number;
 }
 
 /** Longest wait honoured from a server hint: a bogus hint must not park a tab for days. */
 export const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
 /**
- * Long delay: never sooner than the floor (the server's `retryAfterMs`, else
- * `min(cap, base · 2^attempt)`), spread uniformly over `[floor, 2 · floor]` so a fleet told the
- * same `retryAfterMs` does not come back in one burst.
+ * Long delay without a server hint: never sooner than `floor = min(cap, base · 2^attempt)`, spread
+ * uniformly over `[floor, 2 · floor]` so an overloaded server sees its clients return gradually.
  */
 export function longBackoffDelay(attempt: number, params: LongBackoffParams): number {
-	const hinted = params.retryAfterMs;
-	const floor =
-		typeof hinted === 'number' && hinted >= 0
-			? Math.min(hinted, MAX_RETRY_AFTER_MS)
-			: backoffCeiling(attempt, params.base, params.cap);
+	const floor = backoffCeiling(attempt, params.base, params.cap);
 	return Math.round(floor + unit(params.random) * floor);
+}
+
+/**
+ * Delay after a close that carried `retryAfterMs`: never sooner than the hint, spread over a
+ * window as wide as the hint or the normal ceiling, whichever is larger. The second term matters:
+ * a restarting server says `retryAfterMs: 0` to every client at once, and honouring that
+ * literally would bring the whole fleet back in the same millisecond.
+ */
+export function hintedBackoffDelay(
+	attempt: number,
+	retryAfterMs: number,
+	params: BackoffParams
+): number {
+	const floor = Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
+	const spread = Math.max(floor, backoffCeiling(attempt, params.base, params.cap));
+	return Math.round(floor + unit(params.random) * spread);
 }

@@ -157,7 +157,7 @@ export class ConnectionClient {
 			...(clock ? { clock } : {}),
 			...(options.inspect ? { inspect: options.inspect } : {})
 		});
-		this.timeout = this.actor.getSnapshot().context.config.messageTimeout;
+		this.timeout = this.actor.getSnapshot().context.rt.config.messageTimeout;
 		this.actor.on('inbound', (e) => fanOut(this.messageListeners, e.message));
 		this.actor.on('invalid', (e) => fanOut(this.invalidListeners, e.error));
 		// Starting in `idle` is inert: no socket until `connect()`.
@@ -174,8 +174,8 @@ export class ConnectionClient {
 	get stats(): ConnectionStats {
 		const c = this.actor.getSnapshot().context;
 		return {
-			rtt: c.rtt,
-			...c.meter,
+			rtt: c.link.rtt,
+			...c.rt.meter,
 			reconnects: c.reconnects,
 			attempts: c.attempts,
 			retrying: c.retrying,
@@ -184,13 +184,13 @@ export class ConnectionClient {
 			failure: c.failure,
 			enteredAt: c.enteredAt,
 			nextRetryAt: c.nextRetryAt,
-			queued: c.outbox.size,
-			queuedBytes: c.outbox.bytes,
-			dropped: { ...c.outbox.dropped },
-			pendingRequests: c.requests.size,
+			queued: c.rt.outbox.size,
+			queuedBytes: c.rt.outbox.bytes,
+			dropped: { ...c.rt.outbox.dropped },
+			pendingRequests: c.rt.requests.size,
 			subscriptions: this.registry.size,
-			epoch: c.epoch,
-			heartbeatInterval: c.heartbeatInterval
+			epoch: c.link.epoch,
+			heartbeatInterval: c.link.heartbeatInterval
 		};
 	}
 

@@ -32,9 +32,14 @@ describe('classifyClose', () => {
 		expect(classifyClose(1006, '{"reconnect":false}')).toEqual({ action: 'failed' });
 		expect(classifyClose(1008, '{"reconnect":true}')).toEqual({ action: 'retry' });
 		expect(classifyClose(1012, '{"reconnect":true,"retryAfterMs":2500}')).toEqual({
+			action: 'retry',
+			retryAfterMs: 2500
+		});
+		expect(classifyClose(1013, '{"reconnect":true,"retryAfterMs":2500}')).toEqual({
 			action: 'long',
 			retryAfterMs: 2500
 		});
+		expect(classifyClose(1006, '{"retryAfterMs":10}')).toEqual({ action: 'retry', retryAfterMs: 10 });
 		expect(classifyClose(4429, '{"retryAfterMs":20000}')).toEqual({
 			action: 'long',
 			retryAfterMs: 20000

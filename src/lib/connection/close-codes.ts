@@ -64,19 +64,18 @@ function parseReason(reason: string): ReasonOverride | undefined {
  * Classify a close. Unknown codes retry: a code we do not know is more likely a proxy or a newer
  * server than a verdict that retrying is pointless, and backoff keeps retries cheap.
  * A reason of the form `{"reconnect": false}` forces `failed`; `{"reconnect": true}` forces a
- * retry (long when `retryAfterMs` is given); `retryAfterMs` alone adds a hint to a retrying code.
+ * retry (long if the code asks for one); `retryAfterMs` is attached to any retrying decision as
+ * the earliest time to come back.
  */
 export function classifyClose(code: number, reason = ''): CloseDecision {
 	const base: CloseAction = CLOSE_CODE_ACTIONS[code] ?? 'retry';
 	const override = parseReason(reason);
 	if (!override) return { action: base };
-	const hint = override.retryAfterMs;
 	if (override.reconnect === false) return { action: 'failed' };
-	if (override.reconnect === true) {
-		return hint === undefined ? { action: 'retry' } : { action: 'long', retryAfterMs: hint };
-	}
-	if (hint !== undefined && (base === 'retry' || base === 'long')) {
-		return { action: 'long', retryAfterMs: hint };
-	}
-	return { action: base };
+	const action: CloseAction =
+		override.reconnect === true ? (base === 'long' ? 'long' : 'retry') : base;
+	const retrying = action === 'retry' || action === 'long';
+	return retrying && override.retryAfterMs !== undefined
+		? { action, retryAfterMs: override.retryAfterMs }
+		: { action };
 }

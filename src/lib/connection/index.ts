@@ -2,7 +2,13 @@
  * The connection module: one resilient WebSocket per tab, modelled as an XState statechart.
  * Framework-agnostic parts here; the Svelte side is in `$lib/connection/svelte`.
  */
-export { backoffCeiling, backoffDelay, longBackoffDelay, type Random } from './backoff';
+export {
+	backoffCeiling,
+	backoffDelay,
+	hintedBackoffDelay,
+	longBackoffDelay,
+	type Random
+} from './backoff';
 export {
 	ConnectionClient,
 	type BrowserTarget,

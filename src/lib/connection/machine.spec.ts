@@ -284,7 +284,7 @@ describe('heartbeat', () => {
 		expect(ws.sentTypes()).toEqual(['ping']);
 		h.clock.advance(42);
 		ws.message({ type: 'pong', id: ws.sentMessages()[0]!.id });
-		expect(h.context.rtt).toBe(42);
+		expect(h.context.link.rtt).toBe(42);
 		h.clock.advance(15_000);
 		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 	});
@@ -294,10 +294,10 @@ describe('heartbeat', () => {
 		const ws = h.openLink({ heartbeatInterval: 2_000 });
 		h.clock.advance(2_000);
 		expect(ws.sentTypes()).toEqual(['ping']);
-		expect(h.context.heartbeatInterval).toBe(2_000);
+		expect(h.context.link.heartbeatInterval).toBe(2_000);
 		const longer = createHarness();
 		longer.openLink({ heartbeatInterval: 60_000 });
-		expect(longer.context.heartbeatInterval).toBe(15_000);
+		expect(longer.context.link.heartbeatInterval).toBe(15_000);
 	});
 
 	it('declares a silent link dead after pongTimeout and drops it at once', () => {
@@ -541,7 +541,7 @@ describe('outgoing queue', () => {
 		const ws = h.openLink();
 		expect(ws.sentTypes()).toEqual(['mark_all_as_read']);
 		expect(log.at(-1)).toBe('mark_all_as_read:sent');
-		expect(h.context.outbox.dropped).toMatchObject({ offline: 1, expired: 1 });
+		expect(h.context.rt.outbox.dropped).toMatchObject({ offline: 1, expired: 1 });
 	});
 
 	it('sends volatile and expiring messages at once while open', () => {
@@ -558,8 +558,8 @@ describe('outgoing queue', () => {
 		const log: string[] = [];
 		for (let i = 0; i < 4; i++) send(h, { type: 'message', payload: i }, 'durable', log);
 		expect(log).toEqual(['message:overflow', 'message:overflow']);
-		expect(h.context.outbox.size).toBe(2);
-		expect(h.context.outbox.dropped.overflow).toBe(2);
+		expect(h.context.rt.outbox.size).toBe(2);
+		expect(h.context.rt.outbox.dropped.overflow).toBe(2);
 	});
 
 	it('drops the queue on a deliberate disconnect', () => {
@@ -697,8 +697,8 @@ describe('inbound frames', () => {
 		ws.message({ type: 'what_is_this' });
 		expect(h.state).toBe('open');
 		expect(errors).toEqual(['invalid_json', 'invalid_message', 'unknown_type']);
-		expect(h.context.meter.invalidFrames).toBe(3);
-		expect(h.context.meter.messagesIn).toBe(4);
+		expect(h.context.rt.meter.invalidFrames).toBe(3);
+		expect(h.context.rt.meter.messagesIn).toBe(4);
 	});
 
 	it('emits every valid message and meters both directions', () => {
@@ -709,8 +709,8 @@ describe('inbound frames', () => {
 		ws.message(logBatch([1]));
 		send(h, { type: 'ping' }, 'volatile');
 		expect(seen).toEqual(['welcome', 'log_batch']);
-		expect(h.context.meter.messagesOut).toBe(1);
-		expect(h.context.meter.bytesOut).toBe(ws.sent[0]!.length);
-		expect(h.context.epoch).toBe('e1');
+		expect(h.context.rt.meter.messagesOut).toBe(1);
+		expect(h.context.rt.meter.bytesOut).toBe(ws.sent[0]!.length);
+		expect(h.context.link.epoch).toBe('e1');
 	});
 });

@@ -30,7 +30,7 @@ import {
 	type ServerMessage,
 	type Stream
 } from '$lib/protocol';
-import { backoffDelay, longBackoffDelay, type Random } from './backoff';
+import { backoffDelay, hintedBackoffDelay, longBackoffDelay, type Random } from './backoff';
 import { classifyClose, type CloseAction, type CloseDecision } from './close-codes';
 import { resolveConfig, type ResolvedConfig, type TokenProvider, type WebSocketConfig } from './config';
 import { DisconnectedError, RequestTimeoutError, ServerError } from './errors';
@@ -93,8 +93,11 @@ export interface ConnectionInput {
 	online?: boolean;
 }
 
-/** The machine's context. */
-export interface ConnectionContext {
+/**
+ * Fixed references (set once from input): configuration, injected effects, and the runtime
+ * objects only custom actions mutate.
+ */
+export interface Runtime {
 	config: ResolvedConfig;
 	WebSocketImpl: WebSocketConstructor | undefined;
 	now: () => number;
@@ -104,6 +107,31 @@ export interface ConnectionContext {
 	outbox: Outbox;
 	requests: Map<string, PendingRequest>;
 	meter: Meter;
+}
+
+/** What the current (or last) link knows; updated on every inbound frame. */
+export interface LinkState {
+	/** Effective ping period (config, lowered by the server's `welcome`). */
+	heartbeatInterval: number;
+	epoch: string | null;
+	pingId: string | null;
+	pingSentAt: number | null;
+	/** A frame arrived after the outstanding ping was sent (ordering, not timestamps: exact). */
+	heardSincePing: boolean;
+	lastInboundAt: number;
+	rtt: number | null;
+	openedAt: number | null;
+	authId: string | null;
+}
+
+/**
+ * The machine's context. Deliberately narrow at the top level: XState's `assign` copies the
+ * context with `Object.assign({}, …)`, which V8 makes ~20× slower past about 20 keys, and one
+ * assign runs per inbound frame. Hence the `rt` and `link` sub-objects.
+ */
+export interface ConnectionContext {
+	rt: Runtime;
+	link: LinkState;
 	/** Consecutive failed attempts since the last stable link. */
 	attempts: number;
 	/** Connection attempts made after the first one (the "reconnect count"). */
@@ -114,19 +142,10 @@ export interface ConnectionContext {
 	nextRetryAt: number | null;
 	/** Why the last link ended, classified; drives long backoff. */
 	closeDecision: CloseDecision | null;
-	/** Effective ping period (config, lowered by the server's `welcome`). */
-	heartbeatInterval: number;
-	epoch: string | null;
-	pingId: string | null;
-	pingSentAt: number | null;
-	lastInboundAt: number;
-	rtt: number | null;
-	openedAt: number | null;
 	enteredAt: number;
 	online: boolean;
 	/** The next authentication must ask the token provider for a fresh token. */
 	freshToken: boolean;
-	authId: string | null;
 	lastClose: CloseInfo | null;
 	lastError: string | null;
 	/** Why the machine is in `failed`. */
@@ -194,27 +213,27 @@ function socketOf(self: AnyActorRef): AnyActorRef | undefined {
 function write(self: AnyActorRef, context: ConnectionContext, frame: ClientMessage): void {
 	const data = encode(frame);
 	socketOf(self)?.send({ type: 'socket.send', data });
-	context.meter.messagesOut++;
-	context.meter.bytesOut += data.length;
+	context.rt.meter.messagesOut++;
+	context.rt.meter.bytesOut += data.length;
 }
 
 function writeRaw(self: AnyActorRef, context: ConnectionContext, data: string): void {
 	socketOf(self)?.send({ type: 'socket.send', data });
-	context.meter.messagesOut++;
-	context.meter.bytesOut += data.length;
+	context.rt.meter.messagesOut++;
+	context.rt.meter.bytesOut += data.length;
 }
 
 /** Build the outbox entry for a send or a request event. */
 function entryOf(context: ConnectionContext, event: ConnectionEvent): OutboxEntry | undefined {
-	const now = context.now();
+	const now = context.rt.now();
 	if (event.type === 'connection.send') {
 		const entry: OutboxEntry = { id: event.id, class: event.class, data: encode(event.message) };
-		if (event.class === 'expiring') entry.deadline = now + context.config.messageTimeout;
+		if (event.class === 'expiring') entry.deadline = now + context.rt.config.messageTimeout;
 		if (event.settle) entry.settle = event.settle;
 		return entry;
 	}
 	if (event.type === 'connection.request') {
-		const { requests } = context;
+		const { requests } = context.rt;
 		const id = event.id;
 		return {
 			id,
@@ -237,11 +256,11 @@ function entryOf(context: ConnectionContext, event: ConnectionEvent): OutboxEntr
 }
 
 function rejectAll(context: ConnectionContext, make: () => Error, onlySent: boolean): void {
-	for (const [id, pending] of context.requests) {
+	for (const [id, pending] of context.rt.requests) {
 		if (onlySent && !pending.sent) continue;
-		context.requests.delete(id);
+		context.rt.requests.delete(id);
 		// Leaving it queued would send a request nobody waits for.
-		context.outbox.expire(id, 'disconnected');
+		context.rt.outbox.expire(id, 'disconnected');
 		pending.reject(make());
 	}
 }
@@ -286,24 +305,24 @@ const connectionSetup = setup({
 		)
 	},
 	delays: {
-		connectTimeout: ({ context }) => context.config.connectTimeout,
-		heartbeatInterval: ({ context }) => context.heartbeatInterval,
-		pongTimeout: ({ context }) => context.config.pongTimeout,
-		stableAfter: ({ context }) => context.config.stableAfter,
+		connectTimeout: ({ context }) => context.rt.config.connectTimeout,
+		heartbeatInterval: ({ context }) => context.link.heartbeatInterval,
+		pongTimeout: ({ context }) => context.rt.config.pongTimeout,
+		stableAfter: ({ context }) => context.rt.config.stableAfter,
 		retryDelay: ({ context }) => context.retryDelay,
 		heartbeatTimeoutLinger: HEARTBEAT_TIMEOUT_LINGER,
 		/** A request's own timeout, or `messageTimeout` for an expiring message. */
 		deadline: ({ context, event }) =>
-			event.type === 'connection.request' ? event.timeout : context.config.messageTimeout
+			event.type === 'connection.request' ? event.timeout : context.rt.config.messageTimeout
 	},
 	guards: {
 		isOffline: ({ context }) => !context.online,
-		needsAuth: ({ context }) => context.config.getToken !== undefined,
-		reconnectDisabled: ({ context }) => !context.config.reconnect,
-		attemptsExhausted: ({ context }) => context.attempts >= context.config.maxReconnectAttempts,
+		needsAuth: ({ context }) => context.rt.config.getToken !== undefined,
+		reconnectDisabled: ({ context }) => !context.rt.config.reconnect,
+		attemptsExhausted: ({ context }) => context.attempts >= context.rt.config.maxReconnectAttempts,
 		closeIs: ({ event }, params: { action: CloseAction }) =>
 			event.type === 'socket.closed' && classifyClose(event.code, event.reason).action === params.action,
-		canRefreshToken: ({ context }) => context.config.getToken !== undefined && !context.freshToken,
+		canRefreshToken: ({ context }) => context.rt.config.getToken !== undefined && !context.freshToken,
 		isFatalError: ({ event }) => event.type === 'socket.error' && event.fatal,
 		isAuthenticated: ({ event }) =>
 			event.type === 'socket.message' && event.message.type === 'authenticated',
@@ -312,21 +331,20 @@ const connectionSetup = setup({
 			event.type === 'socket.message' &&
 			event.message.type === 'welcome' &&
 			event.message.payload.authRequired &&
-			context.config.getToken === undefined,
+			context.rt.config.getToken === undefined,
 		/** Nothing at all arrived since the last ping (checked when its deadline timer fires). */
-		linkSilent: ({ context }) =>
-			context.pingSentAt !== null && context.lastInboundAt < context.pingSentAt,
+		linkSilent: ({ context }) => context.link.pingSentAt !== null && !context.link.heardSincePing,
 		/**
 		 * Judged on timestamps, for events that may come long after a throttled timer should
 		 * have fired: a ping is outstanding, nothing arrived since, and its deadline has passed.
 		 */
 		pongOverdue: ({ context }) =>
-			context.pingSentAt !== null &&
-			context.lastInboundAt < context.pingSentAt &&
-			context.now() - context.pingSentAt >= context.config.pongTimeout
+			context.link.pingSentAt !== null &&
+			!context.link.heardSincePing &&
+			context.rt.now() - context.link.pingSentAt >= context.rt.config.pongTimeout
 	},
 	actions: {
-		markEntered: assign({ enteredAt: ({ context }) => context.now() }),
+		markEntered: assign({ enteredAt: ({ context }) => context.rt.now() }),
 		markOnline: assign({ online: true }),
 		markOffline: assign({ online: false }),
 		countReconnect: assign({
@@ -344,7 +362,7 @@ const connectionSetup = setup({
 					code: event.code,
 					reason: event.reason,
 					wasClean: event.wasClean,
-					at: context.now()
+					at: context.rt.now()
 				},
 				closeDecision: classifyClose(event.code, event.reason)
 			};
@@ -358,15 +376,15 @@ const connectionSetup = setup({
 						: 'error'
 		})),
 		recordConnectTimeout: assign(({ context }) => ({
-			lastError: `no connection within ${context.config.connectTimeout} ms`,
+			lastError: `no connection within ${context.rt.config.connectTimeout} ms`,
 			closeDecision: null
 		})),
 		recordHeartbeatTimeout: assign(({ context }) => ({
 			lastClose: {
 				code: 1006,
-				reason: `heartbeat timeout: no reply within ${context.config.pongTimeout} ms`,
+				reason: `heartbeat timeout: no reply within ${context.rt.config.pongTimeout} ms`,
 				wasClean: false,
-				at: context.now()
+				at: context.rt.now()
 			},
 			closeDecision: null
 		})),
@@ -381,44 +399,45 @@ const connectionSetup = setup({
 		useFreshToken: assign({ freshToken: true }),
 
 		scheduleRetry: assign(({ context }) => {
-			const c = context.config;
+			const c = context.rt.config;
 			const decision = context.closeDecision;
+			const random = context.rt.random;
+			const normal = { base: c.reconnectInterval, cap: c.maxReconnectDelay, random };
 			const delay =
-				decision?.action === 'long'
-					? longBackoffDelay(context.attempts, {
-							base: c.longReconnectInterval,
-							cap: c.maxReconnectDelay,
-							random: context.random,
-							...(decision.retryAfterMs !== undefined ? { retryAfterMs: decision.retryAfterMs } : {})
-						})
-					: backoffDelay(context.attempts, {
-							base: c.reconnectInterval,
-							cap: c.maxReconnectDelay,
-							random: context.random
-						});
+				decision?.retryAfterMs !== undefined
+					? hintedBackoffDelay(context.attempts, decision.retryAfterMs, normal)
+					: decision?.action === 'long'
+						? longBackoffDelay(context.attempts, {
+								base: c.longReconnectInterval,
+								cap: c.maxReconnectDelay,
+								random
+							})
+						: backoffDelay(context.attempts, normal);
 			return {
 				attempts: context.attempts + 1,
 				retryDelay: delay,
-				nextRetryAt: context.now() + delay,
+				nextRetryAt: context.rt.now() + delay,
 				closeDecision: null
 			};
 		}),
 		clearRetry: assign({ nextRetryAt: null }),
 
-		markOpened: assign(({ context }) => ({
-			openedAt: context.now(),
-			lastInboundAt: context.now(),
-			pingId: null,
-			pingSentAt: null,
-			lastError: null
+		markOpened: assign(({ context }) => {
+			const now = context.rt.now();
+			return {
+				link: { ...context.link, openedAt: now, lastInboundAt: now, pingId: null, pingSentAt: null },
+				lastError: null
+			};
+		}),
+		markLinkDown: assign(({ context }) => ({
+			link: { ...context.link, openedAt: null, pingId: null, pingSentAt: null, authId: null }
 		})),
-		markLinkDown: assign({ openedAt: null, pingId: null, pingSentAt: null, authId: null }),
 
 		/** Raise the heartbeat region's internal events for a pong to our ping or a `welcome`. */
 		signalHeartbeat: enqueueActions(({ context, event, enqueue }) => {
 			if (event.type !== 'socket.message') return;
 			const m = event.message;
-			if (m.type === 'pong' && m.id !== undefined && m.id === context.pingId) {
+			if (m.type === 'pong' && m.id !== undefined && m.id === context.link.pingId) {
 				enqueue.raise({ type: 'heartbeat.pong' });
 			} else if (m.type === 'welcome') {
 				enqueue.raise({ type: 'heartbeat.configured' });
@@ -426,40 +445,39 @@ const connectionSetup = setup({
 		}),
 		noteInbound: assign(({ context, event }) => {
 			if (event.type !== 'socket.message') return {};
-			const now = context.now();
+			const now = context.rt.now();
 			const m = event.message;
-			const patch: Partial<ConnectionContext> = { lastInboundAt: now };
+			const link: LinkState = { ...context.link, lastInboundAt: now, heardSincePing: true };
 			if (m.type === 'welcome') {
-				const configured = context.config.heartbeatInterval;
 				// The server drops clients silent for 2× its interval: never ping less often.
-				patch.heartbeatInterval = Math.max(
+				link.heartbeatInterval = Math.max(
 					MIN_HEARTBEAT,
-					Math.min(configured, m.payload.heartbeatInterval)
+					Math.min(context.rt.config.heartbeatInterval, m.payload.heartbeatInterval)
 				);
-				patch.epoch = m.payload.epoch;
-			} else if (m.type === 'pong' && m.id !== undefined && m.id === context.pingId) {
-				if (context.pingSentAt !== null) patch.rtt = now - context.pingSentAt;
-				patch.pingId = null;
+				link.epoch = m.payload.epoch;
+			} else if (m.type === 'pong' && m.id !== undefined && m.id === link.pingId) {
+				if (link.pingSentAt !== null) link.rtt = now - link.pingSentAt;
+				link.pingId = null;
 			}
-			return patch;
+			return { link };
 		}),
 		/** Count, settle requests, route to subscriptions (and send their follow-ups). */
 		handleMessage: ({ context, event, self }) => {
 			if (event.type !== 'socket.message') return;
 			const { message, bytes } = event;
-			context.meter.messagesIn++;
-			context.meter.bytesIn += bytes;
+			context.rt.meter.messagesIn++;
+			context.rt.meter.bytesIn += bytes;
 			const ref = message.type === 'error' ? (message.payload.ref ?? message.id) : message.id;
-			const pending = ref === undefined ? undefined : context.requests.get(ref);
+			const pending = ref === undefined ? undefined : context.rt.requests.get(ref);
 			if (pending && ref !== undefined) {
-				context.requests.delete(ref);
+				context.rt.requests.delete(ref);
 				if (message.type === 'error') {
 					pending.reject(new ServerError(message.payload.error, message.payload.message));
 				} else {
 					pending.resolve(message);
 				}
 			}
-			for (const frame of context.registry.handle(message)) write(self, context, frame);
+			for (const frame of context.rt.registry.handle(message)) write(self, context, frame);
 		},
 		emitInbound: emit(({ event }) => {
 			if (event.type !== 'socket.message') throw new Error('emitInbound outside socket.message');
@@ -467,9 +485,9 @@ const connectionSetup = setup({
 		}),
 		noteInvalid: ({ context, event }) => {
 			if (event.type !== 'socket.invalid') return;
-			context.meter.invalidFrames++;
-			context.meter.messagesIn++;
-			context.meter.bytesIn += event.bytes;
+			context.rt.meter.invalidFrames++;
+			context.rt.meter.messagesIn++;
+			context.rt.meter.bytesIn += event.bytes;
 		},
 		emitInvalid: emit(({ event }) => {
 			if (event.type !== 'socket.invalid') throw new Error('emitInvalid outside socket.invalid');
@@ -477,17 +495,23 @@ const connectionSetup = setup({
 		}),
 
 		preparePing: assign(({ context }) => ({
-			pingId: context.nextId(),
-			pingSentAt: context.now()
+			link: {
+				...context.link,
+				pingId: context.rt.nextId(),
+				pingSentAt: context.rt.now(),
+				heardSincePing: false
+			}
 		})),
 		writePing: ({ context, self }) => {
-			if (context.pingId !== null) write(self, context, { type: 'ping', id: context.pingId });
+			if (context.link.pingId !== null) write(self, context, { type: 'ping', id: context.link.pingId });
 		},
-		prepareAuth: assign(({ context }) => ({ authId: context.nextId() })),
+		prepareAuth: assign(({ context }) => ({
+			link: { ...context.link, authId: context.rt.nextId() }
+		})),
 		writeAuth: ({ context, event, self }) => {
 			const token = (event as { output?: unknown }).output;
-			if (typeof token !== 'string' || context.authId === null) return;
-			write(self, context, { type: 'authenticate', id: context.authId, payload: { token } });
+			if (typeof token !== 'string' || context.link.authId === null) return;
+			write(self, context, { type: 'authenticate', id: context.link.authId, payload: { token } });
 		},
 		/**
 		 * The session is restored before anything queued goes out: every subscription (with
@@ -495,8 +519,8 @@ const connectionSetup = setup({
 		 * therefore never reaches the server ahead of the session it belongs to.
 		 */
 		restoreSession: ({ context, self }) => {
-			for (const frame of context.registry.restore()) write(self, context, frame);
-			for (const entry of context.outbox.drain(context.now())) {
+			for (const frame of context.rt.registry.restore()) write(self, context, frame);
+			for (const entry of context.rt.outbox.drain(context.rt.now())) {
 				writeRaw(self, context, entry.data);
 				entry.settle?.();
 			}
@@ -504,7 +528,7 @@ const connectionSetup = setup({
 
 		registerRequest: ({ context, event }) => {
 			if (event.type !== 'connection.request') return;
-			context.requests.set(event.id, {
+			context.rt.requests.set(event.id, {
 				type: event.message.type,
 				timeout: event.timeout,
 				sent: false,
@@ -526,7 +550,7 @@ const connectionSetup = setup({
 		}),
 		queueOutgoing: ({ context, event }) => {
 			const entry = entryOf(context, event);
-			if (entry) context.outbox.offer(entry);
+			if (entry) context.rt.outbox.offer(entry);
 		},
 		sendOutgoing: ({ context, event, self }) => {
 			const entry = entryOf(context, event);
@@ -536,12 +560,12 @@ const connectionSetup = setup({
 		},
 		expireDeadline: ({ context, event }) => {
 			if (event.type !== 'timer.deadline') return;
-			const pending = context.requests.get(event.id);
+			const pending = context.rt.requests.get(event.id);
 			if (pending) {
-				context.requests.delete(event.id);
+				context.rt.requests.delete(event.id);
 				pending.reject(new RequestTimeoutError(pending.type, pending.timeout));
 			}
-			context.outbox.expire(event.id, 'expired');
+			context.rt.outbox.expire(event.id, 'expired');
 		},
 		/** Replies only come on the link that carried the request. */
 		abandonInflight: ({ context }) => {
@@ -550,7 +574,7 @@ const connectionSetup = setup({
 
 		addSubscriber: ({ context, event, self }, params: { transmit: boolean }) => {
 			if (event.type !== 'connection.subscribe' || event.handle.cancelled) return;
-			const { subscriber, frames } = context.registry.add(event.stream, event.options);
+			const { subscriber, frames } = context.rt.registry.add(event.stream, event.options);
 			event.handle.subscriber = subscriber;
 			if (params.transmit) for (const frame of frames) write(self, context, frame);
 		},
@@ -559,7 +583,7 @@ const connectionSetup = setup({
 			const { subscriber } = event.handle;
 			event.handle.cancelled = true;
 			if (!subscriber) return;
-			const frames = context.registry.remove(subscriber);
+			const frames = context.rt.registry.remove(subscriber);
 			if (params.transmit) for (const frame of frames) write(self, context, frame);
 		},
 
@@ -584,7 +608,7 @@ const connectionSetup = setup({
 		/** A deliberate disconnect ends the session: nothing queued is sent later. */
 		endSession: ({ context }) => {
 			rejectAll(context, () => new DisconnectedError('disconnected by the client'), false);
-			context.outbox.clear('disconnected');
+			context.rt.outbox.clear('disconnected');
 		},
 		failPending: ({ context }) => {
 			rejectAll(context, () => new DisconnectedError('connection failed'), false);
@@ -627,34 +651,38 @@ export const connectionMachine = connectionSetup.createMachine({
 		const nextId = input.nextId ?? (() => `m${++fallbackIds}`);
 		const now = input.now ?? Date.now;
 		return {
-			config,
-			WebSocketImpl:
-				input.WebSocketImpl ??
-				(globalThis as { WebSocket?: WebSocketConstructor }).WebSocket,
-			now,
-			random: input.random ?? Math.random,
-			nextId,
-			registry: input.registry ?? new SubscriptionRegistry(nextId),
-			outbox: new Outbox(config.outbox),
-			requests: new Map(),
-			meter: { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0, invalidFrames: 0 },
+			rt: {
+				config,
+				WebSocketImpl:
+					input.WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket,
+				now,
+				random: input.random ?? Math.random,
+				nextId,
+				registry: input.registry ?? new SubscriptionRegistry(nextId),
+				outbox: new Outbox(config.outbox),
+				requests: new Map(),
+				meter: { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0, invalidFrames: 0 }
+			},
+			link: {
+				heartbeatInterval: config.heartbeatInterval,
+				epoch: null,
+				pingId: null,
+				pingSentAt: null,
+				heardSincePing: false,
+				lastInboundAt: 0,
+				rtt: null,
+				openedAt: null,
+				authId: null
+			},
 			attempts: 0,
 			reconnects: 0,
 			retrying: false,
 			retryDelay: 0,
 			nextRetryAt: null,
 			closeDecision: null,
-			heartbeatInterval: config.heartbeatInterval,
-			epoch: null,
-			pingId: null,
-			pingSentAt: null,
-			lastInboundAt: 0,
-			rtt: null,
-			openedAt: null,
 			enteredAt: now(),
 			online: input.online ?? true,
 			freshToken: false,
-			authId: null,
 			lastClose: null,
 			lastError: null,
 			failure: null
@@ -689,11 +717,11 @@ export const connectionMachine = connectionSetup.createMachine({
 				id: 'socket',
 				src: 'socket',
 				input: ({ context }) => ({
-					url: context.config.url,
-					protocols: context.config.protocols,
+					url: context.rt.config.url,
+					protocols: context.rt.config.protocols,
 					// A missing implementation surfaces as the actor's fatal constructor error.
 					WebSocketImpl:
-						context.WebSocketImpl ??
+						context.rt.WebSocketImpl ??
 						(undefined as unknown as WebSocketConstructor)
 				})
 			},
@@ -775,7 +803,7 @@ export const connectionMachine = connectionSetup.createMachine({
 								id: 'token',
 								src: 'fetchToken',
 								input: ({ context }) => ({
-									getToken: context.config.getToken,
+									getToken: context.rt.config.getToken,
 									fresh: context.freshToken
 								}),
 								onDone: { target: 'awaitingReply', actions: ['prepareAuth', 'writeAuth'] },

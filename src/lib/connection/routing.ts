@@ -33,40 +33,65 @@ export function itemsOf(message: ServerMessage): { stream: Stream; items: Stream
 	}
 }
 
-function clusterMatches(arn: string | undefined, name: string): boolean {
-	return arn !== undefined && (arn === name || arn.endsWith(`/${name}`));
+function lastSegment(arn: string): string {
+	return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** Compare a known value with the wanted one; an unknown value stays unknown. */
+function same(value: string | undefined, wanted: string): boolean | undefined {
+	return value === undefined ? undefined : value === wanted;
+}
+
+function taskIs(taskId: string | undefined, wanted: string): boolean | undefined {
+	if (taskId === undefined) return undefined;
+	// Like the gateway: a task is named by its ARN or by its short id (the ARN's last segment).
+	return taskId === wanted || (!wanted.includes('/') && lastSegment(taskId) === wanted);
+}
+
+function clusterIs(arn: string | undefined, name: string): boolean | undefined {
+	if (arn === undefined) return undefined;
+	const wanted = name.includes(':cluster/') ? lastSegment(name) : name;
+	return arn === wanted || lastSegment(arn) === wanted;
 }
 
 /**
- * Whether `item` of `stream` belongs to a subscription on `resourceId`: `*` takes everything; a
- * task ARN, `service:<name>` or `cluster:<name>` takes items about that task, service or cluster.
+ * Whether `item` of `stream` belongs to a subscription on `resourceId` (`*`, a task ARN or short
+ * id, `service:<name>`, `cluster:<name>`): true, false, or undefined when the item does not say
+ * (a metric naming only its task, for a service subscription). The gateway can tell the latter
+ * from what it learnt about the task; the client keeps such items rather than lose them.
  */
-export function matchesResource(stream: Stream, resourceId: string, item: StreamItem): boolean {
+export function matchesResource(
+	stream: Stream,
+	resourceId: string,
+	item: StreamItem
+): boolean | undefined {
 	if (resourceId === '*') return true;
 	const service = resourceId.startsWith('service:') ? resourceId.slice(8) : undefined;
 	const cluster = resourceId.startsWith('cluster:') ? resourceId.slice(8) : undefined;
 	switch (stream) {
 		case 'logs': {
 			const e = item as LogEntry;
-			if (service !== undefined) return e.serviceName === service;
-			if (cluster !== undefined) return clusterMatches(e.clusterArn, cluster);
-			return e.taskId === resourceId;
+			if (service !== undefined) return same(e.serviceName, service);
+			if (cluster !== undefined) return clusterIs(e.clusterArn, cluster);
+			return taskIs(e.taskId, resourceId);
 		}
 		case 'metrics': {
 			const m = item as MetricUpdate;
-			if (m.resourceId === resourceId) return true;
-			if (service !== undefined) return m.metrics.serviceName === service;
-			return cluster === undefined && m.metrics.taskId === resourceId;
+			if (service !== undefined) return same(m.metrics.serviceName, service);
+			if (cluster !== undefined) return undefined;
+			return taskIs(m.metrics.taskId ?? m.resourceId, resourceId);
 		}
 		case 'tasks': {
 			const t = item as TaskUpdate;
-			// ECS sets a service's tasks' `group` to "service:<name>", the same spelling as ours.
-			if (service !== undefined) return (t.task?.group ?? t.changes?.group) === resourceId;
-			if (cluster !== undefined) return clusterMatches(t.task?.clusterArn, cluster);
-			return t.taskId === resourceId;
+			if (service !== undefined) {
+				const group = t.task?.group ?? t.changes?.group;
+				return group === undefined ? undefined : group === resourceId;
+			}
+			if (cluster !== undefined) return clusterIs(t.task?.clusterArn ?? t.changes?.clusterArn, cluster);
+			return taskIs(t.taskId, resourceId);
 		}
 		case 'notifications':
-			return (item as Notification).resourceId === resourceId;
+			return same((item as Notification).resourceId, resourceId);
 	}
 }
 
@@ -129,8 +154,9 @@ export function matchesFilter(stream: Stream, item: StreamItem, filter: StreamFi
 	} else {
 		return true;
 	}
-	if (filter.taskIds?.length && (taskId === undefined || !filter.taskIds.includes(taskId))) {
-		return false;
+	if (filter.taskIds?.length) {
+		const id = taskId;
+		if (id === undefined || !filter.taskIds.some((wanted) => taskIs(id, wanted))) return false;
 	}
 	if (
 		filter.serviceNames?.length &&

@@ -219,26 +219,72 @@ describe('SubscriptionRegistry', () => {
 		expect(other.seqs()).toEqual([2]);
 	});
 
-	it('routes tasks, metrics and notifications by their own fields', () => {
+	it('routes tasks, metrics and notifications by their own fields, keeping the undecidable', () => {
 		const reg = registry();
-		const tasks = recorder();
-		const metrics = recorder();
-		const notes = recorder();
-		reg.add('tasks', { resourceId: 'service:web', onItems: tasks.onItems });
-		reg.add('metrics', { resourceId: TASK_A, onItems: metrics.onItems });
-		reg.add('notifications', { resourceId: TASK_A, onItems: notes.onItems });
-		reg.handle(msg(subscribed('tasks', { resourceId: 'service:web' })));
-		reg.handle(msg(subscribed('metrics', { resourceId: TASK_A })));
-		reg.handle(msg(subscribed('notifications', { resourceId: TASK_A })));
+		const web = recorder();
+		const api = recorder();
+		const a = recorder();
+		const b = recorder();
+		const noteA = recorder();
+		const noteWeb = recorder();
+		reg.add('tasks', { resourceId: 'service:web', onItems: web.onItems });
+		reg.add('tasks', { resourceId: 'service:api', onItems: api.onItems });
+		reg.add('metrics', { resourceId: TASK_A, onItems: a.onItems });
+		reg.add('metrics', { resourceId: 'bbbb', onItems: b.onItems });
+		reg.add('notifications', { resourceId: TASK_A, onItems: noteA.onItems });
+		reg.add('notifications', { resourceId: 'service:web', onItems: noteWeb.onItems });
+		for (const [stream, rid] of [
+			['tasks', 'service:web'],
+			['tasks', 'service:api'],
+			['metrics', TASK_A],
+			['metrics', 'bbbb'],
+			['notifications', TASK_A],
+			['notifications', 'service:web']
+		] as const) {
+			reg.handle(msg(subscribed(stream, { resourceId: rid })));
+		}
+		const apiTask = { ...taskUpdate(0).task, taskArn: TASK_B, group: 'service:api' };
 		reg.handle(msg({ type: 'task_update', payload: taskUpdate(1) }));
-		reg.handle(msg({ type: 'task_update', payload: taskUpdate(2, { taskId: TASK_B, task: undefined }) }));
+		reg.handle(msg({ type: 'task_update', payload: taskUpdate(2, { taskId: TASK_B, task: apiTask }) }));
+		// A deletion names only the task: which service it was in cannot be told here.
+		reg.handle(
+			msg({ type: 'task_update', payload: taskUpdate(3, { taskId: TASK_B, updateType: 'deleted', task: undefined }) })
+		);
 		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(1) }));
-		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(2, { resourceId: TASK_B, metrics: { ...metricUpdate(2).metrics, resourceId: TASK_B, taskId: TASK_B } }) }));
+		const bMetrics = { ...metricUpdate(2).metrics, resourceId: TASK_B, taskId: TASK_B };
+		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(2, { resourceId: TASK_B, metrics: bMetrics }) }));
 		reg.handle(msg({ type: 'notification', payload: notification(1, { resourceId: TASK_A }) }));
-		reg.handle(msg({ type: 'notification', payload: notification(2) }));
-		expect(tasks.seqs()).toEqual([1]);
-		expect(metrics.seqs()).toEqual([1]);
-		expect(notes.seqs()).toEqual([1]);
+		reg.handle(msg({ type: 'notification', payload: notification(2, { resourceId: 'service:web' }) }));
+		reg.handle(msg({ type: 'notification', payload: notification(3) }));
+		expect(web.seqs()).toEqual([1, 3]);
+		expect(api.seqs()).toEqual([2, 3]);
+		expect(a.seqs()).toEqual([1]);
+		expect(b.seqs()).toEqual([2]);
+		expect(noteA.seqs()).toEqual([1, 3]);
+		expect(noteWeb.seqs()).toEqual([2, 3]);
+	});
+
+	it('trusts the server when a stream has a single subscription', () => {
+		const reg = registry();
+		const web = recorder();
+		reg.add('metrics', { resourceId: 'service:web', onItems: web.onItems });
+		reg.handle(msg(subscribed('metrics', { resourceId: 'service:web' })));
+		const bare = { ...metricUpdate(1).metrics, serviceName: undefined };
+		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(1, { metrics: bare }) }));
+		expect(web.seqs()).toEqual([1]);
+	});
+
+	it('advances every confirmed subscription of a stream to the newest seq', () => {
+		const reg = registry();
+		reg.add('logs', { resourceId: TASK_A, onItems: () => {} });
+		reg.add('logs', { resourceId: TASK_B, onItems: () => {} });
+		reg.handle(msg(subscribed('logs', { resourceId: TASK_A })));
+		reg.handle(msg(subscribed('logs', { resourceId: TASK_B })));
+		reg.handle(msg(logBatch([7, 8])));
+		expect(reg.restore().map((f) => (f.payload as { since?: unknown }).since)).toEqual([
+			{ epoch: 'e1', seq: 8 },
+			{ epoch: 'e1', seq: 8 }
+		]);
 	});
 
 	it('sends a shared filter to the server, or none and filters locally when they differ', () => {
@@ -246,10 +292,14 @@ describe('SubscriptionRegistry', () => {
 		const errors = recorder();
 		const warns = recorder();
 		const a = reg.add('logs', { filter: { levels: ['error'] }, onItems: errors.onItems });
-		expect(a.frames[0]).toMatchObject({ payload: { filter: { levels: ['error'] } } });
+		// The filter first, so the replay after `subscribe` is filtered already.
+		expect(a.frames).toEqual([
+			{ type: 'update_filter', payload: { stream: 'logs', filter: { levels: ['error'] } } },
+			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }
+		]);
 		const b = reg.add('logs', { filter: { levels: ['warn'] }, onItems: warns.onItems });
-		// Filters now differ: the server subscription is replaced by an unfiltered one.
-		expect(b.frames).toEqual([{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }]);
+		// Filters now differ: the server's is cleared (one filter per stream) and each filters here.
+		expect(b.frames).toEqual([{ type: 'update_filter', payload: { stream: 'logs', filter: {} } }]);
 		reg.handle(msg(subscribed('logs')));
 		reg.handle(
 			msg({
@@ -259,11 +309,15 @@ describe('SubscriptionRegistry', () => {
 		);
 		expect(errors.seqs()).toEqual([1]);
 		expect(warns.seqs()).toEqual([2]);
-		// Back to one filter: the server filters again, resuming from the position.
+		// Back to one filter: the server filters again.
 		expect(reg.remove(b.subscriber)).toEqual([
+			{ type: 'update_filter', payload: { stream: 'logs', filter: { levels: ['error'] } } }
+		]);
+		// A new link starts unfiltered: the restore burst carries the filter in its subscribe.
+		expect(reg.restore()).toEqual([
 			{
 				type: 'subscribe',
-				payload: { stream: 'logs', resourceId: '*', filter: { levels: ['error'] }, since: { epoch: 'e1', seq: 3 } }
+				payload: { stream: 'logs', resourceId: '*', since: { epoch: 'e1', seq: 3 }, filter: { levels: ['error'] } }
 			}
 		]);
 	});

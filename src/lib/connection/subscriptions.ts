@@ -4,10 +4,13 @@
  * subscriber a gap-free, duplicate-free, in-order feed across reconnects and server restarts.
  *
  * - Ref-counted: the first subscriber of a resource sends `subscribe`, the last one leaving sends
- *   `unsubscribe`. Subscribers with equal filters share everything; when filters differ the server
- *   subscription goes unfiltered and each subscriber filters locally (routing.ts).
- * - Positions: each server subscription remembers the last `{epoch, seq}` it saw; `restore()`
- *   re-subscribes with `since` after every (re)open.
+ *   `unsubscribe`.
+ * - Filters: the server keeps one filter per stream (per connection), for all its resources. When
+ *   every subscriber of a stream wants the same filter the server applies it; when they differ
+ *   the stream goes unfiltered and each subscriber filters locally (routing.ts).
+ * - Positions: the server keeps one cursor per stream, so every confirmed subscription of a
+ *   stream is as far as the newest item of that stream; `restore()` re-subscribes with `since`
+ *   after every (re)open.
  * - Recovery: `recovered: true` → `recovered`; `recovered: false` after a `since` → `resynced`,
  *   with the gap when it can be sized, and fresh history is fetched.
  * - History is merged, not appended: while a subscriber waits for a history reply its live items
@@ -93,9 +96,6 @@ interface Listener extends Subscriber {
 interface Wire {
 	stream: Stream;
 	resourceId: string;
-	/** Filter sent to the server; `key` is its `filterKey`. */
-	filter: StreamFilter | undefined;
-	key: string;
 	epoch: string | undefined;
 	position: StreamPosition | undefined;
 	/** The `since` of the last `subscribe` sent, to size a gap when it fails. */
@@ -127,6 +127,8 @@ function guard(fn: () => void): void {
 /** See the module comment. */
 export class SubscriptionRegistry {
 	private readonly wires = new Map<string, Wire>();
+	/** The filter the server applies per stream (absent: none). */
+	private readonly filters = new Map<Stream, { filter: StreamFilter; key: string }>();
 	/** history request id → the subscribers waiting for it. */
 	private readonly awaiting = new Map<string, Listener[]>();
 	private readonly nextId: () => string;
@@ -154,8 +156,6 @@ export class SubscriptionRegistry {
 			wire = {
 				stream,
 				resourceId,
-				filter: options.filter,
-				key: filterKey(options.filter),
 				epoch: undefined,
 				position: undefined,
 				since: undefined,
@@ -179,7 +179,10 @@ export class SubscriptionRegistry {
 		};
 		wire.listeners.add(listener);
 		const frames: ClientMessage[] = [];
-		if (this.refilter(wire) || fresh) frames.push(this.subscribeFrame(wire));
+		// The filter goes first, so the replay that follows `subscribe` is already filtered.
+		const filterFrame = this.refilter(stream);
+		if (filterFrame) frames.push(filterFrame);
+		if (fresh) frames.push(this.subscribeFrame(wire));
 		if (listener.history > 0) frames.push(this.requestHistory([listener], listener.history));
 		const status = wire.status;
 		if (listener.onStatus) guard(() => listener.onStatus?.(status));
@@ -197,25 +200,37 @@ export class SubscriptionRegistry {
 			if (rest.length) this.awaiting.set(id, rest);
 			else this.awaiting.delete(id);
 		}
+		const frames: ClientMessage[] = [];
 		if (wire.listeners.size === 0) {
 			this.wires.delete(wireKey(wire.stream, wire.resourceId));
-			return [
-				{ type: 'unsubscribe', payload: { stream: wire.stream, resourceId: wire.resourceId } }
-			];
+			frames.push({
+				type: 'unsubscribe',
+				payload: { stream: wire.stream, resourceId: wire.resourceId }
+			});
 		}
-		return this.refilter(wire) ? [this.subscribeFrame(wire)] : [];
+		const filterFrame = this.refilter(wire.stream);
+		if (filterFrame) frames.push(filterFrame);
+		return frames;
 	}
 
 	/**
 	 * Frames that restore the session on a fresh link, in the order they must go: every
-	 * `subscribe` (with `since` where a position is known), then the history requests still owed.
+	 * `subscribe` (with `since` where a position is known; the first of a stream carries its
+	 * filter), then the history requests still owed.
 	 */
 	restore(): ClientMessage[] {
 		this.awaiting.clear();
 		const subscribes: ClientMessage[] = [];
+		const filtered = new Set<Stream>();
 		const owed = new Map<Wire, Listener[]>();
 		for (const wire of this.wires.values()) {
-			subscribes.push(this.subscribeFrame(wire));
+			const frame = this.subscribeFrame(wire);
+			const streamFilter = this.filters.get(wire.stream);
+			if (streamFilter && !filtered.has(wire.stream)) {
+				filtered.add(wire.stream);
+				(frame.payload as { filter?: StreamFilter }).filter = streamFilter.filter;
+			}
+			subscribes.push(frame);
 			for (const l of wire.listeners) {
 				if (l.hold) owed.set(wire, [...(owed.get(wire) ?? []), l]);
 			}
@@ -287,11 +302,12 @@ export class SubscriptionRegistry {
 
 	// ------------------------------------------------------------------------------------------
 
-	private subscribeFrame(wire: Wire): ClientMessage {
+	private subscribeFrame(wire: Wire): ClientMessage & { type: 'subscribe' } {
 		wire.since = wire.position;
-		const payload: { stream: Stream; resourceId: string; filter?: StreamFilter; since?: StreamPosition } =
-			{ stream: wire.stream, resourceId: wire.resourceId };
-		if (wire.filter) payload.filter = wire.filter;
+		const payload: { stream: Stream; resourceId: string; since?: StreamPosition } = {
+			stream: wire.stream,
+			resourceId: wire.resourceId
+		};
 		if (wire.position) payload.since = { ...wire.position };
 		return { type: 'subscribe', payload };
 	}
@@ -314,22 +330,32 @@ export class SubscriptionRegistry {
 		return n || RESYNC_HISTORY;
 	}
 
-	/** Recompute the server filter after the subscriber set changed; true if it changed. */
-	private refilter(wire: Wire): boolean {
+	/**
+	 * Recompute a stream's server filter after its subscribers changed: theirs if they all agree,
+	 * else none (and local filtering). Returns the `update_filter` to send when it changed.
+	 */
+	private refilter(stream: Stream): ClientMessage | undefined {
 		const keys = new Set<string>();
 		let first: Listener | undefined;
-		for (const l of wire.listeners) {
-			keys.add(l.key);
-			first ??= l;
+		for (const wire of this.wires.values()) {
+			if (wire.stream !== stream) continue;
+			for (const l of wire.listeners) {
+				keys.add(l.key);
+				first ??= l;
+			}
 		}
-		const shared = keys.size === 1 && first !== undefined;
-		for (const l of wire.listeners) l.local = !shared && l.filter !== undefined;
-		const filter = shared ? first?.filter : undefined;
-		const key = filterKey(filter);
-		if (key === wire.key) return false;
-		wire.filter = filter;
-		wire.key = key;
-		return true;
+		const shared = keys.size === 1 ? first?.filter : undefined;
+		const key = filterKey(shared);
+		for (const wire of this.wires.values()) {
+			if (wire.stream !== stream) continue;
+			for (const l of wire.listeners) l.local = l.filter !== undefined && l.key !== key;
+		}
+		const current = this.filters.get(stream);
+		if ((current?.key ?? '') === key) return undefined;
+		if (shared && key) this.filters.set(stream, { filter: shared, key });
+		else this.filters.delete(stream);
+		// An empty filter clears the server's ("no restriction"); `subscribe` alone would keep it.
+		return { type: 'update_filter', payload: { stream, filter: shared && key ? shared : {} } };
 	}
 
 	private onSubscribed(p: {
@@ -356,8 +382,16 @@ export class SubscriptionRegistry {
 			return [];
 		}
 		// The server could not replay from `since`: size the loss if we can, then resync.
+		// Seqs count every item of the stream, so the hole is an item count only for an unfiltered
+		// `*` subscription; for anything narrower it is not known.
 		let gap: number | null = null;
-		if (since.epoch === p.epoch && p.oldestSeq !== undefined && p.oldestSeq - since.seq - 1 > 0) {
+		if (
+			since.epoch === p.epoch &&
+			p.oldestSeq !== undefined &&
+			p.oldestSeq - since.seq - 1 > 0 &&
+			wire.resourceId === '*' &&
+			!this.filters.has(wire.stream)
+		) {
 			gap = p.oldestSeq - since.seq - 1;
 		}
 		if (since.epoch !== p.epoch) this.resetPositions(wire, p.epoch);
@@ -379,22 +413,30 @@ export class SubscriptionRegistry {
 		}
 	}
 
-	private advance(wire: Wire, items: StreamItem[]): void {
-		if (wire.epoch === undefined) return;
-		let seq = wire.position?.seq ?? -1;
-		for (const item of items) if (item.seq > seq) seq = item.seq;
-		if (seq >= 0) wire.position = { epoch: wire.epoch, seq };
+	private advance(wire: Wire, seq: number): void {
+		if (wire.epoch === undefined || seq < 0) return;
+		if (!wire.position || wire.position.epoch !== wire.epoch || seq > wire.position.seq) {
+			wire.position = { epoch: wire.epoch, seq };
+		}
 	}
 
 	private route(stream: Stream, items: StreamItem[]): void {
+		let newest = -1;
+		for (const item of items) if (item.seq > newest) newest = item.seq;
+		let wires = 0;
+		for (const wire of this.wires.values()) if (wire.stream === stream) wires++;
 		for (const wire of this.wires.values()) {
 			if (wire.stream !== stream) continue;
+			// One server cursor per stream: an item of seq S means everything up to S was
+			// considered for every confirmed subscription of the stream.
+			if (wire.status.recovery !== 'pending') this.advance(wire, newest);
+			// With one subscription per stream, the server sent only what it selected; with more,
+			// split by resource (keeping items whose resource cannot be told, rather than losing them).
 			const mine =
-				wire.resourceId === '*'
+				wires === 1 || wire.resourceId === '*'
 					? items
-					: items.filter((i) => matchesResource(stream, wire.resourceId, i));
+					: items.filter((i) => matchesResource(stream, wire.resourceId, i) !== false);
 			if (mine.length === 0) continue;
-			this.advance(wire, mine);
 			for (const l of wire.listeners) {
 				if (l.hold) {
 					for (const item of mine) l.hold.push(item);
@@ -426,11 +468,14 @@ export class SubscriptionRegistry {
 			this.release(l);
 			return;
 		}
-		const filtered = l.filter ? history.filter((i) => matchesFilter(l.stream, i, l.filter!)) : history;
+		// The server filtered the history as it filters the live feed; `deliver` applies a local
+		// filter where the server could not.
 		const held = l.hold ?? [];
 		l.hold = undefined;
-		this.advance(wire, filtered);
-		this.deliver(l, filtered.concat(held), l.local);
+		let newest = -1;
+		for (const item of history) if (item.seq > newest) newest = item.seq;
+		this.advance(wire, newest);
+		this.deliver(l, history.concat(held), l.local);
 	}
 
 	/** Sort, drop what this subscriber already has, filter if needed, and hand over one batch. */

@@ -4,6 +4,7 @@ import {
 	cpuUnitsToPercent,
 	formatMiB,
 	formatPercent,
+	formatTimeTicks,
 	lastValue,
 	maxValue,
 	niceCeil,
@@ -56,5 +57,11 @@ describe('metrics formats', () => {
 		expect(pressure(450, 512)).toBe('high');
 		expect(pressure(600, 512)).toBe('over');
 		expect(pressure(600, null)).toBe('ok');
+		expect(pressure(600, 512, true)).toBe('high');
+	});
+	it('labels time ticks', () => {
+		const t = new Date(2026, 10, 26, 10, 25, 0).getTime() / 1000;
+		expect(formatTimeTicks([t, t + 60])).toEqual(['10:25', '10:26']);
+		expect(formatTimeTicks([t, t + 30])).toEqual(['10:25:00', '10:25:30']);
 	});
 });

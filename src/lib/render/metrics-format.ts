@@ -48,9 +48,29 @@ export function niceCeil(value: number): number {
 	return 10 * p;
 }
 
-/** How full a value is relative to its reservation: 'ok', 'high' (≥ 85 %) or 'over' (≥ 100 %). */
-export function pressure(value: number | null, reservation: number | null | undefined): 'ok' | 'high' | 'over' {
+/**
+ * How full a value is relative to its reservation: 'ok', 'high' (≥ 85 %) or 'over' (≥ 100 %).
+ * With `soft`, a value over the reservation is only 'high': ECS lets a task burst above its CPU
+ * reservation when the host has spare cycles, while memory beyond the limit gets the task killed.
+ */
+export function pressure(
+	value: number | null,
+	reservation: number | null | undefined,
+	soft = false
+): 'ok' | 'high' | 'over' {
 	if (value === null || !reservation || reservation <= 0) return 'ok';
 	const ratio = value / reservation;
-	return ratio >= 1 ? 'over' : ratio >= 0.85 ? 'high' : 'ok';
+	if (ratio >= 1) return soft ? 'high' : 'over';
+	return ratio >= 0.85 ? 'high' : 'ok';
+}
+
+/** Axis tick labels for a time axis in seconds: `HH:MM`, or `HH:MM:SS` when ticks are closer. */
+export function formatTimeTicks(splits: number[]): string[] {
+	const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 60;
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return splits.map((t) => {
+		const d = new Date(t * 1000);
+		const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+		return step % 60 === 0 ? hm : `${hm}:${pad(d.getSeconds())}`;
+	});
 }

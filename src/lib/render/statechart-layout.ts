@@ -37,8 +37,18 @@ export interface ChartNode {
 	height: number;
 }
 
-/** How an edge is routed. */
-export type ChartEdgeKind = 'forward' | 'lane-top' | 'lane-bottom' | 'sibling' | 'self';
+/**
+ * How an edge is routed: `forward` to the next column, `lane-top`/`lane-bottom` for longer forward
+ * and for backward edges, `vertical` between neighbours in one column, `sibling` (an arc on the
+ * right) between other states of one column, `self` for a loop.
+ */
+export type ChartEdgeKind =
+	| 'forward'
+	| 'lane-top'
+	| 'lane-bottom'
+	| 'vertical'
+	| 'sibling'
+	| 'self';
 
 /** One or more transitions between the same two states, drawn as one arrow. */
 export interface ChartEdge {
@@ -481,8 +491,10 @@ function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
 		const b = layer[index.get(e.to)!]!;
 		if (b === a + 1) e.kind = 'forward';
 		else if (b > a + 1) topLanes.push(e);
-		else if (b === a) e.kind = 'sibling';
-		else bottomLanes.push(e);
+		else if (b === a) {
+			const gap = Math.abs(pos[index.get(e.from)!]! - pos[index.get(e.to)!]!);
+			e.kind = gap === 1 ? 'vertical' : 'sibling';
+		} else bottomLanes.push(e);
 	}
 	const span = (e: Edge) => Math.abs(layer[index.get(e.from)!]! - layer[index.get(e.to)!]!);
 	// Shorter spans nearer the content, so lanes nest instead of crossing.
@@ -497,7 +509,7 @@ function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
 		for (const e of local) {
 			if (e.kind === 'forward' && layer[index.get(e.from)!] === c)
 				widest = Math.max(widest, labelSize(e.labels).width);
-			if (e.kind === 'sibling' && layer[index.get(e.from)!] === c)
+			if ((e.kind === 'sibling' || e.kind === 'vertical') && layer[index.get(e.from)!] === c)
 				widest = Math.max(widest, labelSize(e.labels).width / 2 + 40);
 		}
 		return Math.max(M.minColumnGap, widest + 28);
@@ -598,12 +610,25 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 		d = `M${sx},${sy} C${sx + dx},${sy} ${tx - dx},${ty} ${tx},${ty}`;
 		lx = cubicPoint(sx, sx + dx, tx - dx, tx, 0.5) - size.width / 2;
 		ly = cubicPoint(sy, sy, ty, ty, 0.5) - size.height / 2;
+	} else if (e.kind === 'vertical') {
+		// Neighbours in one column: a straight arrow between the two siblings' facing sides.
+		const from = boxes.get(idOf(e.from))!;
+		const to = boxes.get(idOf(e.to))!;
+		const down = from.y < to.y;
+		const back = all.some((o) => o.kind === 'vertical' && o.from === e.to && o.to === e.from);
+		const x = Math.min(from.x + from.w, to.x + to.w) - 18 + (back ? (down ? -10 : 10) : 0);
+		const sy = down ? from.y + from.h : from.y;
+		const ty = down ? to.y - 1 : to.y + to.h + 1;
+		d = `M${x},${sy} L${x},${ty}`;
+		lx = x + 6;
+		ly = (sy + ty) / 2 - size.height / 2;
 	} else if (e.kind === 'sibling') {
 		const sx = s.x + s.w;
 		const tx = t.x + t.w + 1;
 		const sy = cy(s) + 6;
 		const ty = cy(t) - 6;
-		const bulge = Math.max(sx, tx) + 36;
+		// Arcs between farther states bulge farther, so nested arcs do not overlap.
+		const bulge = Math.max(sx, tx) + 24 + Math.abs(ty - sy) * 0.22;
 		d = `M${sx},${sy} C${bulge},${sy} ${bulge},${ty} ${tx},${ty}`;
 		lx = cubicPoint(sx, bulge, bulge, tx, 0.5) + 4;
 		ly = (sy + ty) / 2 - size.height / 2;

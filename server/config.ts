@@ -1,0 +1,126 @@
+/**
+ * The gateway's configuration from the environment. Every variable is optional; a value that is
+ * set but invalid stops the start with a message naming the variable, what it expects and what
+ * it got (all problems at once), rather than running with a surprise.
+ *
+ * | variable                    | default     | meaning                                          |
+ * |-----------------------------|-------------|--------------------------------------------------|
+ * | `PORT`                      | 3000        | port to listen on; 0 picks a free one            |
+ * | `HOST`                      | 127.0.0.1   | interface to listen on                           |
+ * | `KECS_LIVE_TOKEN`           | (none)      | token clients must `authenticate` with           |
+ * | `KECS_LIVE_ALLOWED_ORIGINS` | (none)      | comma-separated origins allowed besides same-origin |
+ * | `KECS_LIVE_FAULTS`          | off         | `1` enables the fault controls                   |
+ * | `SIM_LOG_RATE`              | 20          | simulator log lines per second                   |
+ * | `SIM_SEED`                  | (default)   | simulator seed (an integer)                      |
+ */
+import { LIMITS } from '../src/lib/protocol/index';
+import { normalizeOrigin } from './hub/origin';
+
+/** The configuration the gateway runs with. */
+export interface GatewayConfig {
+	port: number;
+	host: string;
+	token: string | undefined;
+	allowedOrigins: string[];
+	faults: boolean;
+	simLogRate: number;
+	simSeed: number | undefined;
+}
+
+/** Defaults of {@link GatewayConfig}. */
+export const DEFAULT_CONFIG: GatewayConfig = {
+	port: 3000,
+	host: '127.0.0.1',
+	token: undefined,
+	allowedOrigins: [],
+	faults: false,
+	simLogRate: 20,
+	simSeed: undefined
+};
+
+/** The highest `SIM_LOG_RATE` accepted (benchmarks push 50,000+). */
+export const MAX_SIM_LOG_RATE = 1_000_000;
+
+/** Invalid configuration; the message lists every problem, one per line. */
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+	}
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Read the configuration from `env` (default `process.env`). Throws {@link ConfigError}. */
+export function loadConfig(env: Env = process.env): GatewayConfig {
+	const problems: string[] = [];
+	const config: GatewayConfig = { ...DEFAULT_CONFIG, allowedOrigins: [] };
+	// An empty variable counts as unset: `PORT= npm start` should not be an error.
+	const read = (name: string): string | undefined => {
+		const value = env[name]?.trim();
+		return value === undefined || value === '' ? undefined : value;
+	};
+
+	const port = read('PORT');
+	if (port !== undefined) {
+		const n = Number(port);
+		if (!/^\d+$/.test(port) || n > 65535) {
+			problems.push(`PORT must be an integer from 0 to 65535, got "${port}"`);
+		} else config.port = n;
+	}
+
+	const host = read('HOST');
+	if (host !== undefined) {
+		if (/[\s/]/.test(host)) problems.push(`HOST must be a host name or IP address, got "${host}"`);
+		else config.host = host;
+	}
+
+	const token = env.KECS_LIVE_TOKEN;
+	if (token !== undefined && token !== '') {
+		if (token.length > LIMITS.token) {
+			problems.push(`KECS_LIVE_TOKEN must be at most ${LIMITS.token} characters, got ${token.length}`);
+		} else config.token = token;
+	}
+
+	const origins = read('KECS_LIVE_ALLOWED_ORIGINS');
+	if (origins !== undefined) {
+		for (const raw of origins.split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+			try {
+				const origin = normalizeOrigin(raw);
+				if (origin !== '*' && origin !== 'null' && !/^https?:\/\//.test(origin)) throw new Error();
+				config.allowedOrigins.push(origin);
+			} catch {
+				problems.push(
+					`KECS_LIVE_ALLOWED_ORIGINS entries must be origins like https://ops.example.com (or *), got "${raw}"`
+				);
+			}
+		}
+	}
+
+	const faults = read('KECS_LIVE_FAULTS');
+	if (faults !== undefined) {
+		const v = faults.toLowerCase();
+		if (['1', 'true', 'yes', 'on'].includes(v)) config.faults = true;
+		else if (['0', 'false', 'no', 'off'].includes(v)) config.faults = false;
+		else problems.push(`KECS_LIVE_FAULTS must be 1 (on) or 0 (off), got "${faults}"`);
+	}
+
+	const rate = read('SIM_LOG_RATE');
+	if (rate !== undefined) {
+		const n = Number(rate);
+		if (!Number.isFinite(n) || n < 0 || n > MAX_SIM_LOG_RATE) {
+			problems.push(`SIM_LOG_RATE must be a number from 0 to ${MAX_SIM_LOG_RATE} (lines per second), got "${rate}"`);
+		} else config.simLogRate = n;
+	}
+
+	const seed = read('SIM_SEED');
+	if (seed !== undefined) {
+		const n = Number(seed);
+		if (!/^-?\d+$/.test(seed) || !Number.isSafeInteger(n)) {
+			problems.push(`SIM_SEED must be an integer, got "${seed}"`);
+		} else config.simSeed = n;
+	}
+
+	if (problems.length > 0) throw new ConfigError(problems);
+	return config;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { accountEvictions, buildLogBatch } from './delivery';
+import { HistoryRecord, KeyedHistory, SeqHistory } from './history';
+import { Selection } from './selection';
+import type { Subscription } from './session';
+
+type Item = { seq: number; key: string; message: string };
+const rec = (seq: number, key = 'a') =>
+	new HistoryRecord<Item>('log_entry', { seq, key, message: 'm'.repeat(10) }, { taskId: key });
+const everything = new Selection('logs', ['*'], null, null);
+
+function sub(cursor: number): Subscription {
+	return { resourceIds: new Set(['*']), cursor, countedThrough: cursor, pendingDrop: 0, selection: everything };
+}
+
+describe('buildLogBatch', () => {
+	it('builds log_entry for one item and log_batch for more, oldest first', () => {
+		const h = new SeqHistory<Item>(10);
+		for (let s = 1; s <= 3; s++) h.append(rec(s));
+		const one = buildLogBatch(h, everything, 2, 1e6);
+		expect(one).toMatchObject({ count: 1, through: 3 });
+		expect(JSON.parse(one.frame ?? '')).toEqual({ type: 'log_entry', payload: rec(3).item });
+		const many = buildLogBatch(h, everything, 0, 1e6);
+		expect(JSON.parse(many.frame ?? '').payload.map((i: Item) => i.seq)).toEqual([1, 2, 3]);
+		expect(buildLogBatch(h, everything, 3, 1e6)).toEqual({ frame: null, through: 3, count: 0 });
+	});
+
+	it('stops at maxBytes (one entry always fits) and moves the cursor over unselected items', () => {
+		const h = new SeqHistory<Item>(10);
+		for (let s = 1; s <= 6; s++) h.append(rec(s, s <= 4 ? 'b' : 'a'));
+		const size = rec(1).json().length + 1;
+		expect(buildLogBatch(h, everything, 0, 1)).toMatchObject({ count: 1, through: 1 });
+		expect(buildLogBatch(h, everything, 0, 2 * size)).toMatchObject({ count: 2, through: 2 });
+		const onlyA = new Selection('logs', ['a'], null, null);
+		const batch = buildLogBatch(h, onlyA, 0, 1e6);
+		expect(batch).toMatchObject({ count: 2, through: 6 });
+	});
+});
+
+describe('accountEvictions', () => {
+	it('counts exactly what a single ring evicted past the cursor, once', () => {
+		const h = new SeqHistory<Item>(5);
+		for (let s = 1; s <= 20; s++) h.append(rec(s));
+		const s = sub(3);
+		accountEvictions(s, h);
+		expect(s).toMatchObject({ pendingDrop: 12, cursor: 15, countedThrough: 15 });
+		accountEvictions(s, h);
+		expect(s.pendingDrop).toBe(12);
+		for (let q = 21; q <= 22; q++) h.append(rec(q));
+		accountEvictions(s, h);
+		expect(s).toMatchObject({ pendingDrop: 14, cursor: 17 });
+	});
+
+	it('counts evictions across keys without skipping items other keys still hold', () => {
+		const h = new KeyedHistory<Item>({ perKey: 2, maxKeys: 5, keyOf: (r) => r.item.key, recent: 2 });
+		h.append(rec(1, 'quiet'));
+		for (let s = 2; s <= 6; s++) h.append(rec(s, 'busy')); // busy holds 5, 6; evicted 2..4
+		const s = sub(0);
+		accountEvictions(s, h);
+		expect(s.pendingDrop).toBe(3);
+		expect(s.cursor).toBe(0); // seq 1 (quiet) is still held and still owed
+		expect(s.countedThrough).toBe(4);
+	});
+});

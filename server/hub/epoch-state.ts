@@ -1,0 +1,134 @@
+/**
+ * Everything the hub knows in one epoch: a history per stream, the notifications by id (for
+ * read/dismiss), and where each task runs. A restart replaces the whole object, which is what
+ * "history lost, new epoch" means.
+ */
+import type {
+	LogEntry,
+	MetricUpdate,
+	Notification,
+	Stream,
+	StreamItems,
+	TaskUpdate
+} from '../../src/lib/protocol/index';
+import type {
+	SourceLogEntry,
+	SourceMetricUpdate,
+	SourceNotification,
+	SourceTaskUpdate
+} from '../sources/source';
+import { newEpoch } from './epoch';
+import { HistoryRecord, KeyedHistory, SeqHistory, type StreamHistory } from './history';
+import { TaskIndex } from './resource';
+
+/** How much history each stream keeps. */
+export interface HistoryLimits {
+	/** Log entries held. Default 10,000. */
+	logs: number;
+	/** Notifications held. Default 1,000. */
+	notifications: number;
+	/** Task updates held. Default 1,000. */
+	tasks: number;
+	/** Metric samples held per resource (task). Default 600. */
+	metricsPerResource: number;
+	/** Resources whose metrics are held; the least recently updated go first. Default 64. */
+	metricResources: number;
+}
+
+/** Defaults of {@link HistoryLimits}. */
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = {
+	logs: 10_000,
+	notifications: 1_000,
+	tasks: 1_000,
+	metricsPerResource: 600,
+	metricResources: 64
+};
+
+/** The message type that carries one item of each stream. */
+export const LIVE_TYPES = {
+	logs: 'log_entry',
+	metrics: 'metric_update',
+	notifications: 'notification',
+	tasks: 'task_update'
+} as const satisfies Record<Stream, string>;
+
+type Histories = { [S in Stream]: StreamHistory<StreamItems[S]> };
+
+/** One epoch's state. */
+export class EpochState {
+	/** This epoch's name. */
+	readonly epoch: string;
+	/** When this epoch began (ms since 1970). */
+	readonly startedAt = Date.now();
+	readonly logs: SeqHistory<LogEntry>;
+	readonly metrics: KeyedHistory<MetricUpdate>;
+	readonly notifications: SeqHistory<Notification>;
+	readonly tasks: SeqHistory<TaskUpdate>;
+	/** Notifications still in history, by id. */
+	readonly notificationsById = new Map<string, HistoryRecord<Notification>>();
+	/** Where tasks run, learnt from task updates. */
+	readonly taskIndex = new TaskIndex();
+	readonly #histories: Histories;
+
+	constructor(limits: HistoryLimits, epoch = newEpoch()) {
+		this.epoch = epoch;
+		this.logs = new SeqHistory(limits.logs);
+		this.metrics = new KeyedHistory({
+			perKey: limits.metricsPerResource,
+			maxKeys: limits.metricResources,
+			keyOf: (record) => record.item.resourceId
+		});
+		this.notifications = new SeqHistory(limits.notifications, (evicted) => {
+			// Only delete the index entry if it still points at this record (ids could repeat).
+			if (this.notificationsById.get(evicted.item.id) === evicted) {
+				this.notificationsById.delete(evicted.item.id);
+			}
+		});
+		this.tasks = new SeqHistory(limits.tasks);
+		this.#histories = {
+			logs: this.logs,
+			metrics: this.metrics,
+			notifications: this.notifications,
+			tasks: this.tasks
+		};
+	}
+
+	/** The history of one stream. */
+	history<S extends Stream>(stream: S): StreamHistory<StreamItems[S]> {
+		return this.#histories[stream];
+	}
+
+	/** Stamp and store a log entry. */
+	publishLog(entry: SourceLogEntry): HistoryRecord<LogEntry> {
+		const item: LogEntry = { ...entry, seq: this.logs.lastSeq + 1 };
+		const record = new HistoryRecord(LIVE_TYPES.logs, item, this.taskIndex.logKeys(entry));
+		this.logs.append(record);
+		return record;
+	}
+
+	/** Stamp and store a metric update. */
+	publishMetrics(update: SourceMetricUpdate): HistoryRecord<MetricUpdate> {
+		const item: MetricUpdate = { ...update, seq: this.metrics.lastSeq + 1 };
+		const record = new HistoryRecord(LIVE_TYPES.metrics, item, this.taskIndex.metricKeys(update));
+		this.metrics.append(record);
+		return record;
+	}
+
+	/** Stamp and store a notification (its read/dismissed state then lives here). */
+	publishNotification(notification: SourceNotification): HistoryRecord<Notification> {
+		const item: Notification = { ...notification, seq: this.notifications.lastSeq + 1 };
+		const keys = this.taskIndex.notificationKeys(notification);
+		const record = new HistoryRecord(LIVE_TYPES.notifications, item, keys);
+		this.notifications.append(record);
+		this.notificationsById.set(item.id, record);
+		return record;
+	}
+
+	/** Stamp and store a task update (and learn where the task runs). */
+	publishTask(update: SourceTaskUpdate): HistoryRecord<TaskUpdate> {
+		const item: TaskUpdate = { ...update, seq: this.tasks.lastSeq + 1 };
+		const record = new HistoryRecord(LIVE_TYPES.tasks, item, this.taskIndex.taskKeys(update));
+		this.tasks.append(record);
+		return record;
+	}
+}
