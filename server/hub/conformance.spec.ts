@@ -369,6 +369,47 @@ describe('log batching', () => {
 	});
 });
 
+describe('batch spacing and deflate', () => {
+	it('sends at most one log frame per batch interval per client under a steady stream', async () => {
+		const slow = await startTestGateway({ batchIntervalMs: 50 });
+		try {
+			const c = await slow.connectReady();
+			await c.reply(c.request('subscribe', { stream: 'logs' }));
+			const arrivals: number[] = [];
+			c.ws.on('message', (data: Buffer) => {
+				if (data.toString('utf8', 0, 16).startsWith('{"type":"log_')) arrivals.push(performance.now());
+			});
+			for (let i = 0; i < 80; i++) {
+				slow.source.logs(3);
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			await c.waitItems('logs', 240);
+			const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0));
+			expect(arrivals.length).toBeGreaterThan(3);
+			// Server-side spacing is >= 49 ms; allow for delivery jitter on the client side.
+			expect(Math.min(...gaps)).toBeGreaterThan(35);
+		} finally {
+			await slow.stop();
+		}
+	});
+
+	it('negotiates permessage-deflate only when enabled', async () => {
+		const plain = await t.connectReady();
+		expect(plain.ws.extensions).toBe('');
+		const deflating = await startTestGateway({ deflate: true });
+		try {
+			const c = await deflating.connectReady();
+			expect(c.ws.extensions).toContain('permessage-deflate');
+			await c.reply(c.request('subscribe', { stream: 'logs' }));
+			deflating.source.logs(500);
+			expect((await c.waitItems('logs', 500)).at(-1)?.seq).toBe(500);
+			expect(c.invalid).toEqual([]);
+		} finally {
+			await deflating.stop();
+		}
+	});
+});
+
 function range(from: number, to: number): number[] {
 	return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }

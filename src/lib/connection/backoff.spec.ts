@@ -109,7 +109,9 @@ describe('hintedBackoffDelay', () => {
 
 	it('keeps full jitter when the hint is 0 (a restart telling everyone "now")', () => {
 		const random = seeded(9);
-		const samples = Array.from({ length: 10_000 }, () => hintedBackoffDelay(3, 0, { base, cap, random }));
+		const samples = Array.from({ length: 10_000 }, () =>
+			hintedBackoffDelay(3, 0, { base, cap, random })
+		);
 		expect(Math.min(...samples)).toBeLessThan(100);
 		expect(Math.max(...samples)).toBeGreaterThan(3_900);
 		expect(Math.max(...samples)).toBeLessThanOrEqual(4_000);

@@ -6,12 +6,7 @@ import { FakeWebSocket } from '$lib/testing/fake-socket';
 import { FakeWindow } from '$lib/testing/fake-window';
 import { logBatch, subscribed } from '$lib/testing/fixtures';
 import { ConnectionClient } from './client';
-import {
-	DisconnectedError,
-	MessageDroppedError,
-	RequestTimeoutError,
-	ServerError
-} from './errors';
+import { DisconnectedError, MessageDroppedError, RequestTimeoutError, ServerError } from './errors';
 
 function setup(config: Record<string, unknown> = {}, target?: FakeWindow) {
 	const clock = new TestClock();
@@ -45,7 +40,11 @@ describe('ConnectionClient', () => {
 		const reply = client.request('mark_as_read', { notificationId: 'n1' });
 		const sent = ws.sentMessages().at(-1)!;
 		expect(sent).toEqual({ type: 'mark_as_read', id: sent.id, payload: { notificationId: 'n1' } });
-		ws.message({ type: 'notification_update', id: sent.id, payload: { id: 'n1', changes: { read: true } } });
+		ws.message({
+			type: 'notification_update',
+			id: sent.id,
+			payload: { id: 'n1', changes: { read: true } }
+		});
 		await expect(reply).resolves.toMatchObject({ type: 'notification_update' });
 	});
 
@@ -59,7 +58,11 @@ describe('ConnectionClient', () => {
 		const refused = client.request('subscribe', { stream: 'logs' });
 		ws.message({
 			type: 'error',
-			payload: { error: 'rate_limit_exceeded', message: 'slow down', ref: ws.sentMessages().at(-1)!.id }
+			payload: {
+				error: 'rate_limit_exceeded',
+				message: 'slow down',
+				ref: ws.sentMessages().at(-1)!.id
+			}
 		});
 		await expect(refused).rejects.toBeInstanceOf(ServerError);
 
@@ -70,9 +73,9 @@ describe('ConnectionClient', () => {
 
 	it('send resolves when written and rejects when dropped', async () => {
 		const { client, open } = setup();
-		await expect(client.send({ type: 'message', payload: 1 }, { class: 'volatile' })).rejects.toBeInstanceOf(
-			MessageDroppedError
-		);
+		await expect(
+			client.send({ type: 'message', payload: 1 }, { class: 'volatile' })
+		).rejects.toBeInstanceOf(MessageDroppedError);
 		const queued = client.send({ type: 'message', payload: 2 });
 		const ws = open();
 		await expect(queued).resolves.toBeUndefined();
@@ -87,7 +90,9 @@ describe('ConnectionClient', () => {
 			onItems: (items: StreamItem[]) => got.push(items.map((i) => i.seq))
 		});
 		const ws = open();
-		expect(ws.sentMessages()).toEqual([{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }]);
+		expect(ws.sentMessages()).toEqual([
+			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }
+		]);
 		ws.message(subscribed('logs'));
 		ws.message(logBatch([1, 2]));
 		ws.message(logBatch([2, 3]));

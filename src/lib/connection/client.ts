@@ -311,8 +311,9 @@ export class ConnectionClient {
 	 */
 	attach(target: BrowserTarget): () => void {
 		this.detachTarget?.();
-		const send = (type: 'browser.online' | 'browser.offline' | 'browser.focus' | 'browser.pageshow') =>
-			() => this.actor.send({ type });
+		const send =
+			(type: 'browser.online' | 'browser.offline' | 'browser.focus' | 'browser.pageshow') => () =>
+				this.actor.send({ type });
 		const online = send('browser.online');
 		const offline = send('browser.offline');
 		const focus = send('browser.focus');

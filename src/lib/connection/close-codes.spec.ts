@@ -39,7 +39,10 @@ describe('classifyClose', () => {
 			action: 'long',
 			retryAfterMs: 2500
 		});
-		expect(classifyClose(1006, '{"retryAfterMs":10}')).toEqual({ action: 'retry', retryAfterMs: 10 });
+		expect(classifyClose(1006, '{"retryAfterMs":10}')).toEqual({
+			action: 'retry',
+			retryAfterMs: 10
+		});
 		expect(classifyClose(4429, '{"retryAfterMs":20000}')).toEqual({
 			action: 'long',
 			retryAfterMs: 20000

@@ -51,7 +51,11 @@ function parseReason(reason: string): ReasonOverride | undefined {
 		const v = value as Record<string, unknown>;
 		const out: ReasonOverride = {};
 		if (typeof v.reconnect === 'boolean') out.reconnect = v.reconnect;
-		if (typeof v.retryAfterMs === 'number' && Number.isFinite(v.retryAfterMs) && v.retryAfterMs >= 0) {
+		if (
+			typeof v.retryAfterMs === 'number' &&
+			Number.isFinite(v.retryAfterMs) &&
+			v.retryAfterMs >= 0
+		) {
 			out.retryAfterMs = v.retryAfterMs;
 		}
 		return out;

@@ -40,7 +40,9 @@ describe('config', () => {
 	});
 
 	it('derives the hub URL from the page, unless a public URL is set', () => {
-		expect(defaultWsUrl({ protocol: 'http:', host: 'localhost:5173' })).toBe('ws://localhost:5173/ws');
+		expect(defaultWsUrl({ protocol: 'http:', host: 'localhost:5173' })).toBe(
+			'ws://localhost:5173/ws'
+		);
 		expect(defaultWsUrl({ protocol: 'https:', host: 'ops.example' })).toBe('wss://ops.example/ws');
 		expect(defaultWsUrl({ protocol: 'https:', host: 'x' }, ' wss://kecs:8080/ws ')).toBe(
 			'wss://kecs:8080/ws'

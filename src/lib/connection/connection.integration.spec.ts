@@ -16,7 +16,11 @@ const WS = WebSocket as unknown as WebSocketConstructor;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean, timeout = 5_000, what = 'condition'): Promise<void> {
+async function waitFor(
+	condition: () => boolean,
+	timeout = 5_000,
+	what = 'condition'
+): Promise<void> {
 	const until = Date.now() + timeout;
 	while (!condition()) {
 		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -33,7 +37,11 @@ async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Pr
 	return gw;
 }
 
-function client(gw: TestGateway, config: Partial<WebSocketConfig> = {}, options: ClientOptions = {}) {
+function client(
+	gw: TestGateway,
+	config: Partial<WebSocketConfig> = {},
+	options: ClientOptions = {}
+) {
 	const c = new ConnectionClient(
 		{ url: gw.gateway.wsUrl, reconnectInterval: 50, maxReconnectDelay: 500, ...config },
 		{ WebSocketImpl: WS, ...options }
@@ -144,12 +152,15 @@ describe('against the real gateway', () => {
 		await fault(gw, 'stall-pongs');
 		await waitFor(() => detectedAt > 0, 3_000, 'heartbeat timeout');
 		const took = detectedAt - stalledAt;
-		console.info(`[integration] stalled link detected after ${took.toFixed(0)} ms (bound ${heartbeatInterval + pongTimeout} ms)`);
-		expect(took).toBeLessThanOrEqual(heartbeatInterval + pongTimeout + 50);
-		const from = seen.indexOf('heartbeatTimeout');
-		expect(seen.slice(from, from + 2)).toEqual(['heartbeatTimeout', 'backoff']);
+		console.info(
+			`[integration] stalled link detected after ${took.toFixed(0)} ms (bound ${heartbeatInterval + pongTimeout} ms)`
+		);
+		// The bound itself plus a little for timers firing late on a loaded machine.
+		expect(took).toBeLessThanOrEqual(heartbeatInterval + pongTimeout + 100);
 		// The next link is a fresh, healthy one.
 		await waitFor(() => c.state === 'open', 3_000, 'reopen');
+		const from = seen.indexOf('heartbeatTimeout');
+		expect(seen.slice(from, from + 2)).toEqual(['heartbeatTimeout', 'backoff']);
 	});
 
 	it('a 1008 close (origin not allowed) ends in failed with no further attempts', async () => {
@@ -171,63 +182,104 @@ describe('against the real gateway', () => {
 		expect(attempts).toBe(1);
 	});
 
-	it('500 clients reconnecting after a restart spread their attempts', { timeout: 120_000 }, async () => {
-		const N = 500;
-		const bucketMs = 100;
+	it(
+		'500 clients reconnecting after a restart spread their attempts',
+		{ timeout: 180_000 },
+		async () => {
+			const N = 500;
+			const bucketMs = 100;
+			// A base long enough that one Node process (server and 500 clients on 2 cores, about
+			// 1.2 ms of CPU per reconnection) can keep up with the jittered rate it is measuring.
+			const reconnectInterval = 3_000;
 
-		async function herd(random: (() => number) | undefined, refuseSeconds: number) {
-			const gw = await gateway();
-			const attempts: number[] = [];
-			class Counting extends WebSocket {
-				constructor(url: string, protocols?: string | string[]) {
-					super(url, protocols);
-					attempts.push(performance.now());
+			const peakOf = (times: number[], t0: number) => {
+				const buckets = new Map<number, number>();
+				for (const at of times) {
+					const b = Math.floor((at - t0) / bucketMs);
+					buckets.set(b, (buckets.get(b) ?? 0) + 1);
 				}
-			}
-			const fleet = Array.from({ length: N }, () =>
-				client(
-					gw,
-					{ reconnectInterval: 500, maxReconnectDelay: 30_000 },
-					{ WebSocketImpl: Counting as unknown as WebSocketConstructor, ...(random ? { random } : {}) }
-				)
-			);
-			for (const c of fleet) c.connect();
-			await waitFor(() => fleet.every((c) => c.state === 'open'), 30_000, 'all open');
-			attempts.length = 0;
-			const t0 = performance.now();
-			if (refuseSeconds > 0) await fault(gw, `refuse?seconds=${refuseSeconds}`);
-			await fault(gw, 'restart');
-			await waitFor(
-				() => fleet.every((c) => c.stats.reconnects >= 1 && c.state === 'open'),
-				60_000,
-				'all reopened'
-			);
-			const buckets = new Map<number, number>();
-			for (const at of attempts) {
-				const b = Math.floor((at - t0) / bucketMs);
-				buckets.set(b, (buckets.get(b) ?? 0) + 1);
-			}
-			const peak = Math.max(...buckets.values());
-			const span = Math.max(...attempts) - Math.min(...attempts);
-			for (const c of fleet) c.dispose();
-			clients.length = 0;
-			await gw.stop();
-			gateways.length = 0;
-			return { attempts: attempts.length, peak, span: Math.round(span) };
-		}
+				return Math.max(...buckets.values());
+			};
 
-		const jitter = await herd(undefined, 0);
-		const lockstep = await herd(() => 1, 0);
-		const jitterRefused = await herd(undefined, 1);
-		const lockstepRefused = await herd(() => 1, 1);
-		console.info(
-			`[integration] ${N} clients after a restart, peak connection attempts per ${bucketMs} ms:\n` +
-				`  restart only:        jitter ${jitter.peak} (attempts ${jitter.attempts}, spread over ${jitter.span} ms) vs no jitter ${lockstep.peak} (attempts ${lockstep.attempts}, ${lockstep.span} ms)\n` +
-				`  restart + refuse 1s: jitter ${jitterRefused.peak} (attempts ${jitterRefused.attempts}, ${jitterRefused.span} ms) vs no jitter ${lockstepRefused.peak} (attempts ${lockstepRefused.attempts}, ${lockstepRefused.span} ms)`
-		);
-		expect(jitter.attempts).toBeGreaterThanOrEqual(N);
-		expect(lockstep.peak).toBeGreaterThanOrEqual(N * 0.9);
-		expect(jitter.peak).toBeLessThan(N * 0.4);
-		expect(jitterRefused.peak).toBeLessThan(lockstepRefused.peak);
-	});
+			async function herd(random: (() => number) | undefined, refuseSeconds: number) {
+				const gw = await gateway();
+				const attempts: number[] = [];
+				class Counting extends WebSocket {
+					constructor(url: string, protocols?: string | string[]) {
+						super(url, protocols);
+						attempts.push(performance.now());
+					}
+				}
+				const fleet = Array.from({ length: N }, () =>
+					client(
+						gw,
+						{ reconnectInterval, maxReconnectDelay: 30_000 },
+						{
+							WebSocketImpl: Counting as unknown as WebSocketConstructor,
+							...(random ? { random } : {})
+						}
+					)
+				);
+				for (const c of fleet) c.connect();
+				await waitFor(() => fleet.every((c) => c.state === 'open'), 30_000, 'all open');
+				// When each retry was *scheduled* for: what 500 separate browsers would send at once,
+				// free of this single process's own queueing.
+				const scheduled: number[] = [];
+				for (const c of fleet) {
+					let was = c.state;
+					c.onChange((cc) => {
+						if (cc.state === 'backoff' && was !== 'backoff') {
+							scheduled.push(performance.now() + cc.stats.nextRetryAt! - cc.stats.enteredAt);
+						}
+						was = cc.state;
+					});
+				}
+				attempts.length = 0;
+				const t0 = performance.now();
+				if (refuseSeconds > 0) await fault(gw, `refuse?seconds=${refuseSeconds}`);
+				await fault(gw, 'restart');
+				await waitFor(
+					() => fleet.every((c) => c.stats.reconnects >= 1 && c.state === 'open'),
+					90_000,
+					'all reopened'
+				);
+				const result = {
+					attempts: attempts.length,
+					peak: peakOf(attempts, t0),
+					scheduledPeak: peakOf(scheduled, t0),
+					span: Math.round(Math.max(...attempts) - Math.min(...attempts))
+				};
+				for (const c of fleet) c.dispose();
+				clients.length = 0;
+				await gw.stop();
+				gateways.length = 0;
+				return result;
+			}
+
+			const runs = {
+				'restart, jitter': await herd(undefined, 0),
+				'restart, no jitter': await herd(() => 1, 0),
+				'restart + refuse 1 s, jitter': await herd(undefined, 1),
+				'restart + refuse 1 s, no jitter': await herd(() => 1, 1)
+			};
+			console.info(
+				`[integration] ${N} clients, reconnectInterval ${reconnectInterval} ms; connection attempts per ${bucketMs} ms:\n` +
+					Object.entries(runs)
+						.map(
+							([name, r]) =>
+								`  ${name.padEnd(32)} measured peak ${String(r.peak).padStart(3)}, scheduled peak ${String(r.scheduledPeak).padStart(3)}, ${r.attempts} attempts over ${r.span} ms`
+						)
+						.join('\n')
+			);
+			const jitter = runs['restart, jitter'];
+			const lockstep = runs['restart, no jitter'];
+			expect(jitter.attempts).toBeGreaterThanOrEqual(N);
+			expect(lockstep.scheduledPeak).toBeGreaterThanOrEqual(N / 2);
+			expect(jitter.scheduledPeak).toBeLessThan(N / 10);
+			expect(jitter.peak * 2).toBeLessThan(lockstep.peak);
+			expect(runs['restart + refuse 1 s, jitter'].scheduledPeak).toBeLessThan(
+				runs['restart + refuse 1 s, no jitter'].scheduledPeak
+			);
+		}
+	);
 });

@@ -18,7 +18,12 @@ export {
 	type RequestOptions,
 	type SendOptions
 } from './client';
-export { CLOSE_CODE_ACTIONS, classifyClose, type CloseAction, type CloseDecision } from './close-codes';
+export {
+	CLOSE_CODE_ACTIONS,
+	classifyClose,
+	type CloseAction,
+	type CloseDecision
+} from './close-codes';
 export {
 	DEFAULTS,
 	defaultWsUrl,
@@ -57,7 +62,12 @@ export {
 	type ConnectionState
 } from './machine';
 export { Outbox, type DropCounts, type MessageClass, type OutboxEntry } from './outbox';
-export { socketActor, type SocketInput, type WebSocketConstructor, type WebSocketLike } from './socket';
+export {
+	socketActor,
+	type SocketInput,
+	type WebSocketConstructor,
+	type WebSocketLike
+} from './socket';
 export {
 	SubscriptionRegistry,
 	type ItemsMeta,

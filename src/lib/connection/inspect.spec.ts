@@ -80,7 +80,8 @@ describe('Stately inspector', () => {
 		const received: string[] = [];
 		const fake = {
 			createBrowserInspector: () => ({
-				actor: (_a: unknown, snapshot: { value?: unknown }) => received.push(`actor:${String(snapshot.value)}`),
+				actor: (_a: unknown, snapshot: { value?: unknown }) =>
+					received.push(`actor:${String(snapshot.value)}`),
 				inspect: { next: (e: { type: string }) => received.push(e.type) }
 			})
 		};

@@ -23,7 +23,9 @@ export function describeState(value: unknown): string {
 	if (!value || typeof value !== 'object') return String(value);
 	const parts = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
 		const inner = describeState(v);
-		return v && typeof v === 'object' && Object.keys(v).length > 1 ? `${k}(${inner})` : `${k}.${inner}`;
+		return v && typeof v === 'object' && Object.keys(v).length > 1
+			? `${k}(${inner})`
+			: `${k}.${inner}`;
 	});
 	return parts.join(',');
 }
@@ -158,7 +160,10 @@ let warned = false;
 export async function attachStatelyInspector(
 	actor: AnyActorRef,
 	hub: InspectionHub,
-	options: { load?: () => Promise<InspectModule>; log?: (message: string, error: unknown) => void } = {}
+	options: {
+		load?: () => Promise<InspectModule>;
+		log?: (message: string, error: unknown) => void;
+	} = {}
 ): Promise<boolean> {
 	const load = options.load ?? (() => import('@statelyai/inspect'));
 	const log = options.log ?? ((message, error) => console.debug(message, error));

@@ -101,8 +101,15 @@ const SAMPLES: Sample[] = [
 			bytes: 10
 		},
 		replay: (h) => {
-			const auth = h.ws().sentMessages().find((m) => m.type === 'authenticate');
-			h.ws().message({ type: 'authenticated', id: auth?.id, payload: { username: 'u', roles: [] } });
+			const auth = h
+				.ws()
+				.sentMessages()
+				.find((m) => m.type === 'authenticate');
+			h.ws().message({
+				type: 'authenticated',
+				id: auth?.id,
+				payload: { username: 'u', roles: [] }
+			});
 		}
 	},
 	{
@@ -129,7 +136,8 @@ const SAMPLES: Sample[] = [
 		event: { type: 'heartbeat.pong' },
 		replay: (h) => {
 			const id = h.context.link.pingId;
-			if (id && stateOf(h.actor.getSnapshot().value) === 'open') h.ws().message({ type: 'pong', id });
+			if (id && stateOf(h.actor.getSnapshot().value) === 'open')
+				h.ws().message({ type: 'pong', id });
 			else h.send({ type: 'heartbeat.pong' });
 		}
 	},
@@ -138,10 +146,7 @@ const SAMPLES: Sample[] = [
 ];
 
 /** Every event type the machine declares (ConnectionEvent), which the replays must all reach. */
-const EVENT_TYPES = [
-	...new Set(SAMPLES.map((s) => s.event.type)),
-	'socket.message'
-].sort();
+const EVENT_TYPES = [...new Set(SAMPLES.map((s) => s.event.type)), 'socket.message'].sort();
 
 function delayOf(h: Harness, name: string): number {
 	const c = h.context;
@@ -166,8 +171,9 @@ function delayOf(h: Harness, name: string): number {
 /** Fire the pending timer of `delay` (by duration), advancing the clock to its due time. */
 function fireDelay(h: Harness, name: string): void {
 	const duration = delayOf(h, name);
-	const timeouts = (h.clock as unknown as { timeouts: Map<number, { start: number; timeout: number }> })
-		.timeouts;
+	const timeouts = (
+		h.clock as unknown as { timeouts: Map<number, { start: number; timeout: number }> }
+	).timeouts;
 	let due: number | undefined;
 	for (const t of timeouts.values()) {
 		if (t.timeout !== duration) continue;
@@ -253,7 +259,8 @@ async function replay(
 	const inspect = (e: InspectionEvent) => {
 		rootId ??= e.rootId;
 		if (e.actorRef.sessionId !== e.rootId) return;
-		if (e.type === '@xstate.event' || e.type === '@xstate.microstep') reached.events.add(e.event.type);
+		if (e.type === '@xstate.event' || e.type === '@xstate.microstep')
+			reached.events.add(e.event.type);
 	};
 	const h = createHarness({
 		config: { ...CONFIG, ...(withToken ? { getToken } : {}) },

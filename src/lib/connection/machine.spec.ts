@@ -3,12 +3,7 @@ import type { ClientMessage, ServerMessage } from '$lib/protocol';
 import { createHarness, welcomeFrame, type Harness } from '$lib/testing/connection-harness';
 import { FakeWebSocket } from '$lib/testing/fake-socket';
 import { logBatch, subscribed } from '$lib/testing/fixtures';
-import {
-	DisconnectedError,
-	MessageDroppedError,
-	RequestTimeoutError,
-	ServerError
-} from './errors';
+import { DisconnectedError, MessageDroppedError, RequestTimeoutError, ServerError } from './errors';
 import type { MessageClass } from './outbox';
 import type { SubscriptionHandle } from './machine';
 
@@ -30,8 +25,7 @@ function send(h: Harness, message: ClientMessage, cls: MessageClass, log: string
 		id: h.nextId(),
 		message,
 		class: cls,
-		settle: (e) =>
-			log.push(`${message.type}:${e ? (e as MessageDroppedError).reason : 'sent'}`)
+		settle: (e) => log.push(`${message.type}:${e ? (e as MessageDroppedError).reason : 'sent'}`)
 	});
 	return log;
 }
@@ -142,6 +136,18 @@ describe('close codes', () => {
 		expect(h.sockets()).toHaveLength(1);
 		h.clock.advance(1);
 		expect(h.sockets()).toHaveLength(2);
+	});
+
+	it('keeps jitter when a restarting server says "retry now" (retryAfterMs 0)', () => {
+		const h = createHarness({ random: () => 0.9 });
+		h.openLink();
+		h.ws().serverClose(1012, JSON.stringify({ reconnect: true, retryAfterMs: 0 }));
+		expect(h.state).toBe('backoff');
+		expect(h.context.retryDelay).toBe(450);
+		const refused = createHarness();
+		refused.openLink();
+		refused.ws().serverClose(1013, JSON.stringify({ reconnect: true, retryAfterMs: 2_000 }));
+		expect(refused.context.retryDelay).toBe(3_000);
 	});
 
 	it.each([1008, 4403, 4400])('%i fails and never retries on its own', (code) => {
@@ -648,7 +654,12 @@ describe('session restore', () => {
 		const h = createHarness();
 		const ws = h.openLink();
 		const handles: SubscriptionHandle[] = [{}, {}];
-		h.send({ type: 'connection.subscribe', stream: 'logs', options: { onItems: () => {} }, handle: handles[0]! });
+		h.send({
+			type: 'connection.subscribe',
+			stream: 'logs',
+			options: { onItems: () => {} },
+			handle: handles[0]!
+		});
 		h.send({
 			type: 'connection.subscribe',
 			stream: 'tasks',
@@ -666,7 +677,11 @@ describe('session restore', () => {
 		const ws2 = h.openLink();
 		expect(ws2.sentTypes()).toEqual(['subscribe', 'subscribe', 'mark_all_as_read', 'message']);
 		const [logs, tasks] = ws2.sentMessages();
-		expect(logs?.payload).toEqual({ stream: 'logs', resourceId: '*', since: { epoch: 'e1', seq: 3 } });
+		expect(logs?.payload).toEqual({
+			stream: 'logs',
+			resourceId: '*',
+			since: { epoch: 'e1', seq: 3 }
+		});
 		expect(tasks?.payload).toEqual({ stream: 'tasks', resourceId: 'service:web' });
 		expect(log).toEqual(['mark_all_as_read:sent', 'message:sent']);
 	});
@@ -676,8 +691,18 @@ describe('session restore', () => {
 		const ws = h.openLink();
 		const a: SubscriptionHandle = {};
 		const b: SubscriptionHandle = {};
-		h.send({ type: 'connection.subscribe', stream: 'logs', options: { onItems: () => {} }, handle: a });
-		h.send({ type: 'connection.subscribe', stream: 'logs', options: { onItems: () => {} }, handle: b });
+		h.send({
+			type: 'connection.subscribe',
+			stream: 'logs',
+			options: { onItems: () => {} },
+			handle: a
+		});
+		h.send({
+			type: 'connection.subscribe',
+			stream: 'logs',
+			options: { onItems: () => {} },
+			handle: b
+		});
 		expect(ws.sentTypes()).toEqual(['subscribe']);
 		h.send({ type: 'connection.unsubscribe', handle: a });
 		expect(ws.sentTypes()).toEqual(['subscribe']);

@@ -32,15 +32,16 @@ import {
 } from '$lib/protocol';
 import { backoffDelay, hintedBackoffDelay, longBackoffDelay, type Random } from './backoff';
 import { classifyClose, type CloseAction, type CloseDecision } from './close-codes';
-import { resolveConfig, type ResolvedConfig, type TokenProvider, type WebSocketConfig } from './config';
+import {
+	resolveConfig,
+	type ResolvedConfig,
+	type TokenProvider,
+	type WebSocketConfig
+} from './config';
 import { DisconnectedError, RequestTimeoutError, ServerError } from './errors';
 import { Outbox, type MessageClass, type OutboxEntry } from './outbox';
 import { socketActor, type SocketEvent, type WebSocketConstructor } from './socket';
-import {
-	SubscriptionRegistry,
-	type SubscribeOptions,
-	type Subscriber
-} from './subscriptions';
+import { SubscriptionRegistry, type SubscribeOptions, type Subscriber } from './subscriptions';
 
 /** A request awaiting its reply. */
 export interface PendingRequest {
@@ -194,8 +195,7 @@ export type ConnectionEvent =
 
 /** Events the machine emits to `actor.on(...)` listeners. */
 export type ConnectionEmitted =
-	| { type: 'inbound'; message: ServerMessage }
-	| { type: 'invalid'; error: DecodeError };
+	{ type: 'inbound'; message: ServerMessage } | { type: 'invalid'; error: DecodeError };
 
 let fallbackIds = 0;
 
@@ -321,8 +321,10 @@ const connectionSetup = setup({
 		reconnectDisabled: ({ context }) => !context.rt.config.reconnect,
 		attemptsExhausted: ({ context }) => context.attempts >= context.rt.config.maxReconnectAttempts,
 		closeIs: ({ event }, params: { action: CloseAction }) =>
-			event.type === 'socket.closed' && classifyClose(event.code, event.reason).action === params.action,
-		canRefreshToken: ({ context }) => context.rt.config.getToken !== undefined && !context.freshToken,
+			event.type === 'socket.closed' &&
+			classifyClose(event.code, event.reason).action === params.action,
+		canRefreshToken: ({ context }) =>
+			context.rt.config.getToken !== undefined && !context.freshToken,
 		isFatalError: ({ event }) => event.type === 'socket.error' && event.fatal,
 		isAuthenticated: ({ event }) =>
 			event.type === 'socket.message' && event.message.type === 'authenticated',
@@ -425,7 +427,13 @@ const connectionSetup = setup({
 		markOpened: assign(({ context }) => {
 			const now = context.rt.now();
 			return {
-				link: { ...context.link, openedAt: now, lastInboundAt: now, pingId: null, pingSentAt: null },
+				link: {
+					...context.link,
+					openedAt: now,
+					lastInboundAt: now,
+					pingId: null,
+					pingSentAt: null
+				},
 				lastError: null
 			};
 		}),
@@ -479,20 +487,20 @@ const connectionSetup = setup({
 			}
 			for (const frame of context.rt.registry.handle(message)) write(self, context, frame);
 		},
-		emitInbound: emit(({ event }) => {
-			if (event.type !== 'socket.message') throw new Error('emitInbound outside socket.message');
-			return { type: 'inbound' as const, message: event.message };
-		}),
+		emitInbound: emit(({ event }) => ({
+			type: 'inbound' as const,
+			message: (event as Extract<ConnectionEvent, { type: 'socket.message' }>).message
+		})),
 		noteInvalid: ({ context, event }) => {
 			if (event.type !== 'socket.invalid') return;
 			context.rt.meter.invalidFrames++;
 			context.rt.meter.messagesIn++;
 			context.rt.meter.bytesIn += event.bytes;
 		},
-		emitInvalid: emit(({ event }) => {
-			if (event.type !== 'socket.invalid') throw new Error('emitInvalid outside socket.invalid');
-			return { type: 'invalid' as const, error: event.error };
-		}),
+		emitInvalid: emit(({ event }) => ({
+			type: 'invalid' as const,
+			error: (event as Extract<ConnectionEvent, { type: 'socket.invalid' }>).error
+		})),
 
 		preparePing: assign(({ context }) => ({
 			link: {
@@ -503,7 +511,8 @@ const connectionSetup = setup({
 			}
 		})),
 		writePing: ({ context, self }) => {
-			if (context.link.pingId !== null) write(self, context, { type: 'ping', id: context.link.pingId });
+			if (context.link.pingId !== null)
+				write(self, context, { type: 'ping', id: context.link.pingId });
 		},
 		prepareAuth: assign(({ context }) => ({
 			link: { ...context.link, authId: context.rt.nextId() }
@@ -618,6 +627,9 @@ const connectionSetup = setup({
 
 type Recorder = 'recordClose' | 'recordConnectTimeout' | 'recordError';
 
+/** A wake event while a ping is outstanding: dead if its deadline passed (timestamps), else wait. */
+const overdue = { guard: 'pongOverdue' as const, target: '#connection.heartbeatTimeout' };
+
 /** Where every path that gives up on a link goes: back off, unless retrying is pointless. */
 function retry(record?: Recorder) {
 	const pre: Recorder[] = record ? [record] : [];
@@ -720,9 +732,7 @@ export const connectionMachine = connectionSetup.createMachine({
 					url: context.rt.config.url,
 					protocols: context.rt.config.protocols,
 					// A missing implementation surfaces as the actor's fatal constructor error.
-					WebSocketImpl:
-						context.rt.WebSocketImpl ??
-						(undefined as unknown as WebSocketConstructor)
+					WebSocketImpl: context.rt.WebSocketImpl ?? (undefined as unknown as WebSocketConstructor)
 				})
 			},
 			exit: ['closeSocket', 'abandonInflight', 'markLinkDown'],
@@ -759,7 +769,10 @@ export const connectionMachine = connectionSetup.createMachine({
 						actions: 'recordClose'
 					},
 					{
-						guard: and([{ type: 'closeIs', params: { action: 'reauth' as const } }, 'canRefreshToken']),
+						guard: and([
+							{ type: 'closeIs', params: { action: 'reauth' as const } },
+							'canRefreshToken'
+						]),
 						target: 'link',
 						reenter: true,
 						actions: ['recordClose', 'useFreshToken', 'countReconnect']
@@ -782,10 +795,7 @@ export const connectionMachine = connectionSetup.createMachine({
 				connecting: {
 					entry: 'markEntered',
 					on: {
-						'socket.opened': [
-							{ guard: 'needsAuth', target: 'authenticating' },
-							{ target: 'open' }
-						]
+						'socket.opened': [{ guard: 'needsAuth', target: 'authenticating' }, { target: 'open' }]
 					},
 					after: {
 						connectTimeout: retry('recordConnectTimeout')
@@ -870,9 +880,18 @@ export const connectionMachine = connectionSetup.createMachine({
 									entry: ['preparePing', 'writePing'],
 									on: {
 										'heartbeat.pong': 'waiting',
-										'browser.visible': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
-										'browser.focus': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
-										'browser.pageshow': { guard: 'pongOverdue', target: '#connection.heartbeatTimeout' },
+										'browser.visible': {
+											guard: 'pongOverdue',
+											target: '#connection.heartbeatTimeout'
+										},
+										'browser.focus': {
+											guard: 'pongOverdue',
+											target: '#connection.heartbeatTimeout'
+										},
+										'browser.pageshow': {
+											guard: 'pongOverdue',
+											target: '#connection.heartbeatTimeout'
+										},
 										'browser.online': [
 											{
 												guard: 'pongOverdue',

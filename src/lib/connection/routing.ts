@@ -16,7 +16,9 @@ import type {
 } from '$lib/protocol';
 
 /** The stream and items a live message carries, or undefined for other messages. */
-export function itemsOf(message: ServerMessage): { stream: Stream; items: StreamItem[] } | undefined {
+export function itemsOf(
+	message: ServerMessage
+): { stream: Stream; items: StreamItem[] } | undefined {
 	switch (message.type) {
 		case 'log_entry':
 			return { stream: 'logs', items: [message.payload] };
@@ -87,7 +89,8 @@ export function matchesResource(
 				const group = t.task?.group ?? t.changes?.group;
 				return group === undefined ? undefined : group === resourceId;
 			}
-			if (cluster !== undefined) return clusterIs(t.task?.clusterArn ?? t.changes?.clusterArn, cluster);
+			if (cluster !== undefined)
+				return clusterIs(t.task?.clusterArn ?? t.changes?.clusterArn, cluster);
 			return taskIs(t.taskId, resourceId);
 		}
 		case 'notifications':
@@ -101,7 +104,8 @@ export function filterKey(filter: StreamFilter | undefined): string {
 	const parts: string[] = [];
 	for (const key of ['levels', 'search', 'regex', 'taskIds', 'serviceNames'] as const) {
 		const value = filter[key];
-		if (value === undefined || (Array.isArray(value) && value.length === 0) || value === '') continue;
+		if (value === undefined || (Array.isArray(value) && value.length === 0) || value === '')
+			continue;
 		parts.push(`${key}=${JSON.stringify(Array.isArray(value) ? [...value].sort() : value)}`);
 	}
 	return parts.join('&');

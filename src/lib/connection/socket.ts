@@ -21,7 +21,10 @@ export interface WebSocketLike {
 }
 
 /** A WebSocket constructor (`globalThis.WebSocket`, `ws`'s `WebSocket`, `FakeWebSocket`). */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+export type WebSocketConstructor = new (
+	url: string,
+	protocols?: string | string[]
+) => WebSocketLike;
 
 /** What the machine passes when it invokes the socket actor. */
 export interface SocketInput {
@@ -118,7 +121,8 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
 			if (result.ok) sendBack({ type: 'socket.message', message: result.message, bytes });
 			else sendBack({ type: 'socket.invalid', error: result.error, bytes });
 		};
-		socket.onerror = () => sendBack({ type: 'socket.error', message: 'socket error', fatal: false });
+		socket.onerror = () =>
+			sendBack({ type: 'socket.error', message: 'socket error', fatal: false });
 		socket.onclose = (event) => {
 			done = true;
 			detach(socket);

@@ -45,7 +45,9 @@ describe('SubscriptionRegistry', () => {
 		const b = recorder();
 		const first = reg.add('logs', { onItems: a.onItems });
 		const second = reg.add('logs', { onItems: b.onItems });
-		expect(first.frames).toEqual([{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }]);
+		expect(first.frames).toEqual([
+			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }
+		]);
 		expect(second.frames).toEqual([]);
 		reg.handle(msg(subscribed('logs')));
 		reg.handle(msg(logBatch([1, 2])));
@@ -79,7 +81,10 @@ describe('SubscriptionRegistry', () => {
 		reg.handle(msg(logBatch([1, 2, 3])));
 		expect(a.statuses.at(-1)?.recovery).toBe('live');
 		expect(reg.restore()).toEqual([
-			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*', since: { epoch: 'e1', seq: 3 } } }
+			{
+				type: 'subscribe',
+				payload: { stream: 'logs', resourceId: '*', since: { epoch: 'e1', seq: 3 } }
+			}
 		]);
 		reg.handle(msg(subscribed('logs', { recovered: true })));
 		reg.handle(msg(logBatch([3, 4])));
@@ -94,9 +99,15 @@ describe('SubscriptionRegistry', () => {
 		reg.handle(msg(subscribed('logs')));
 		reg.handle(msg(logBatch([1, 2, 3])));
 		reg.restore();
-		const follow = reg.handle(msg(subscribed('logs', { recovered: false, oldestSeq: 10, lastSeq: 12 })));
+		const follow = reg.handle(
+			msg(subscribed('logs', { recovered: false, oldestSeq: 10, lastSeq: 12 }))
+		);
 		expect(follow).toEqual([
-			{ type: 'request_history', id: 'h1', payload: { stream: 'logs', resourceId: '*', limit: 100 } }
+			{
+				type: 'request_history',
+				id: 'h1',
+				payload: { stream: 'logs', resourceId: '*', limit: 100 }
+			}
 		]);
 		expect(a.statuses.at(-1)).toMatchObject({ recovery: 'resynced', gap: 6 });
 		// Live items are held until the history reply, then merged in order without duplicates.
@@ -126,7 +137,9 @@ describe('SubscriptionRegistry', () => {
 		reg.handle(msg(subscribed('logs')));
 		reg.handle(msg(logBatch([100, 101])));
 		reg.restore();
-		reg.handle(msg(subscribed('logs', { epoch: 'e2', recovered: false, oldestSeq: 1, lastSeq: 3 })));
+		reg.handle(
+			msg(subscribed('logs', { epoch: 'e2', recovered: false, oldestSeq: 1, lastSeq: 3 }))
+		);
 		expect(a.statuses.at(-1)).toMatchObject({ recovery: 'resynced', epoch: 'e2', gap: null });
 		reg.handle(
 			msg({
@@ -185,7 +198,10 @@ describe('SubscriptionRegistry', () => {
 		reg.handle(msg(subscribed('logs')));
 		reg.handle(msg(logBatch([5])));
 		reg.handle(
-			msg({ type: 'error', payload: { error: 'rate_limit_exceeded', message: 'slow', ref: frames[1]!.id } })
+			msg({
+				type: 'error',
+				payload: { error: 'rate_limit_exceeded', message: 'slow', ref: frames[1]!.id }
+			})
 		);
 		expect(a.seqs()).toEqual([5]);
 	});
@@ -245,16 +261,28 @@ describe('SubscriptionRegistry', () => {
 		}
 		const apiTask = { ...taskUpdate(0).task, taskArn: TASK_B, group: 'service:api' };
 		reg.handle(msg({ type: 'task_update', payload: taskUpdate(1) }));
-		reg.handle(msg({ type: 'task_update', payload: taskUpdate(2, { taskId: TASK_B, task: apiTask }) }));
+		reg.handle(
+			msg({ type: 'task_update', payload: taskUpdate(2, { taskId: TASK_B, task: apiTask }) })
+		);
 		// A deletion names only the task: which service it was in cannot be told here.
 		reg.handle(
-			msg({ type: 'task_update', payload: taskUpdate(3, { taskId: TASK_B, updateType: 'deleted', task: undefined }) })
+			msg({
+				type: 'task_update',
+				payload: taskUpdate(3, { taskId: TASK_B, updateType: 'deleted', task: undefined })
+			})
 		);
 		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(1) }));
 		const bMetrics = { ...metricUpdate(2).metrics, resourceId: TASK_B, taskId: TASK_B };
-		reg.handle(msg({ type: 'metric_update', payload: metricUpdate(2, { resourceId: TASK_B, metrics: bMetrics }) }));
+		reg.handle(
+			msg({
+				type: 'metric_update',
+				payload: metricUpdate(2, { resourceId: TASK_B, metrics: bMetrics })
+			})
+		);
 		reg.handle(msg({ type: 'notification', payload: notification(1, { resourceId: TASK_A }) }));
-		reg.handle(msg({ type: 'notification', payload: notification(2, { resourceId: 'service:web' }) }));
+		reg.handle(
+			msg({ type: 'notification', payload: notification(2, { resourceId: 'service:web' }) })
+		);
 		reg.handle(msg({ type: 'notification', payload: notification(3) }));
 		expect(web.seqs()).toEqual([1, 3]);
 		expect(api.seqs()).toEqual([2, 3]);
@@ -317,7 +345,12 @@ describe('SubscriptionRegistry', () => {
 		expect(reg.restore()).toEqual([
 			{
 				type: 'subscribe',
-				payload: { stream: 'logs', resourceId: '*', since: { epoch: 'e1', seq: 3 }, filter: { levels: ['error'] } }
+				payload: {
+					stream: 'logs',
+					resourceId: '*',
+					since: { epoch: 'e1', seq: 3 },
+					filter: { levels: ['error'] }
+				}
 			}
 		]);
 	});
@@ -326,7 +359,9 @@ describe('SubscriptionRegistry', () => {
 		const reg = registry();
 		const a = recorder();
 		reg.add('logs', a);
-		reg.handle(msg({ type: 'dropped', payload: { stream: 'logs', count: 7, reason: 'slow_consumer' } }));
+		reg.handle(
+			msg({ type: 'dropped', payload: { stream: 'logs', count: 7, reason: 'slow_consumer' } })
+		);
 		expect(a.statuses.at(-1)?.dropped).toBe(7);
 	});
 

@@ -21,8 +21,18 @@ import type {
 /** Frames larger than this are refused before parsing (the gateway closes with 1009 first). */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * Default limit for frames from the gateway. Larger than the client-to-server limit because one
+ * `log_batch` carries a whole batch interval's entries (the hub caps a batch at 4 MiB by default,
+ * which is what lets one client receive 200,000+ entries per second at one batch per 50 ms).
+ */
+export const DEFAULT_MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
+
 export interface DecodeOptions {
-	/** Largest frame accepted, in UTF-16 code units of the text (≈ bytes for ASCII). Default 1 MiB. */
+	/**
+	 * Largest frame accepted, in UTF-16 code units of the text (≈ bytes for ASCII). Default 1 MiB
+	 * for client frames, 16 MiB for server frames.
+	 */
 	maxLength?: number;
 }
 
@@ -47,13 +57,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function decodeWith<M>(
 	table: PayloadTable,
 	frame: unknown,
-	options: DecodeOptions | undefined
+	options: DecodeOptions | undefined,
+	defaultMax: number
 ): DecodeResult<M> {
 	const text = frameToText(frame);
 	if (text === undefined) {
 		return { ok: false, error: { code: 'invalid_message', message: 'frame is not text' } };
 	}
-	const max = options?.maxLength ?? DEFAULT_MAX_FRAME_BYTES;
+	const max = options?.maxLength ?? defaultMax;
 	if (text.length > max) {
 		return {
 			ok: false,
@@ -124,12 +135,15 @@ function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 	return { ok: true, message: message as M };
 }
 
-/** Decode a frame the browser received from the gateway. Never throws. */
+/**
+ * Decode a frame the browser received from the gateway. Never throws. The default length limit
+ * is {@link DEFAULT_MAX_SERVER_FRAME_BYTES}.
+ */
 export function decodeServerFrame(
 	frame: unknown,
 	options?: DecodeOptions
 ): DecodeResult<ServerMessage> {
-	return decodeWith<ServerMessage>(serverPayloads, frame, options);
+	return decodeWith<ServerMessage>(serverPayloads, frame, options, DEFAULT_MAX_SERVER_FRAME_BYTES);
 }
 
 /** Decode a frame the gateway received from a browser. Never throws. */
@@ -137,7 +151,7 @@ export function decodeClientFrame(
 	frame: unknown,
 	options?: DecodeOptions
 ): DecodeResult<ClientMessage> {
-	return decodeWith<ClientMessage>(clientPayloads, frame, options);
+	return decodeWith<ClientMessage>(clientPayloads, frame, options, DEFAULT_MAX_FRAME_BYTES);
 }
 
 /** Validate an already-parsed server message (e.g. one built in memory). Never throws. */

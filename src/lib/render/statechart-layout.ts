@@ -93,14 +93,14 @@ export interface StatechartLayout {
 
 /** Metrics of the drawing; the component's CSS uses the same fonts and sizes. */
 export const METRICS = {
-	/** Width of one character of a state name (13 px semibold sans, generous). */
-	nameChar: 7.6,
-	/** Width of one character of an edge label (11 px monospace: 0.6 em). */
-	labelChar: 6.6,
+	/** Width of one character of a state name (14 px semibold sans, generous). */
+	nameChar: 8.2,
+	/** Width of one character of an edge label (12 px monospace: 0.6 em). */
+	labelChar: 7.2,
 	/** Height of one edge-label line. */
-	labelLine: 14,
-	atomicHeight: 34,
-	minAtomicWidth: 84,
+	labelLine: 15,
+	atomicHeight: 38,
+	minAtomicWidth: 90,
 	/** Header band of a compound state (its name). */
 	header: 26,
 	pad: 14,
@@ -228,6 +228,12 @@ interface Box {
 	/** Room reserved above the box for self-loops and their labels. */
 	above: number;
 	column: number;
+	/** Nothing sits above / below it in its column, so a lane can leave from that side. */
+	topmost: boolean;
+	bottommost: boolean;
+	/** Position in its column from the top, and how many share the column. */
+	row: number;
+	columnSize: number;
 }
 
 /** An edge after lifting: its actual endpoints and the siblings it connects for layering. */
@@ -325,7 +331,11 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 			w: 0,
 			h: 0,
 			above: selfLabels.length > 0 ? 20 + labelSize(selfLabels).height : 0,
-			column: 0
+			column: 0,
+			topmost: true,
+			bottommost: true,
+			row: 0,
+			columnSize: 1
 		};
 		boxes.set(box.id, box);
 		const nameWidth = Math.ceil(node.key.length * M.nameChar) + 28;
@@ -529,9 +539,13 @@ function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
 	let x = M.pad + M.initialRoom;
 	columns.forEach((col, c) => {
 		let y = contentTop + (contentH - stackH[c]!) / 2;
-		for (const k of col) {
+		for (const [i, k] of col.entries()) {
 			const kid = kids[k]!;
 			kid.column = c;
+			kid.topmost = i === 0;
+			kid.bottommost = i === col.length - 1;
+			kid.row = i;
+			kid.columnSize = col.length;
 			kid.x = x + (colW[c]! - kid.w) / 2;
 			kid.y = y + kid.above;
 			y += kid.above + kid.h + M.rowGap;
@@ -633,32 +647,64 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 		lx = cubicPoint(sx, bulge, bulge, tx, 0.5) + 4;
 		ly = (sy + ty) / 2 - size.height / 2;
 	} else {
-		// Lanes: out of the source's top or bottom, along the lane, into the target's top or bottom.
+		// Lanes run above (forward) or below (backward) the container's content, between the two
+		// siblings the edge connects. An end leaves or enters through the top or bottom when no
+		// state sits between it and the lane; otherwise through the side facing the other end,
+		// then along a short rail beside the column, so it never runs through another state.
 		const topLane = e.kind === 'lane-top';
 		const laneY = container.y + e.lane;
-		const kinds: ChartEdgeKind[] = [e.kind];
-		const sx =
-			s.x +
-			s.w / 2 +
-			portOffset(e, all, 'source', kinds, (o) => boxes.get(idOf(o.target))!.x, s.w / 2);
-		const tx =
-			t.x +
-			t.w / 2 +
-			portOffset(e, all, 'target', kinds, (o) => boxes.get(idOf(o.source))!.x, t.w / 2);
-		const sy = topLane ? s.y : s.y + s.h;
-		const ty = topLane ? t.y - 1 : t.y + t.h + 1;
-		const r = Math.min(
-			8,
-			Math.abs(tx - sx) / 2,
-			Math.abs(laneY - sy) / 2,
-			Math.abs(laneY - ty) / 2
-		);
-		const v = topLane ? -1 : 1; // direction from the box to the lane
-		const h = tx > sx ? 1 : -1;
-		d =
-			`M${sx},${sy} L${sx},${laneY - v * r} Q${sx},${laneY} ${sx + h * r},${laneY} ` +
-			`L${tx - h * r},${laneY} Q${tx},${laneY} ${tx},${laneY - v * r} L${tx},${ty}`;
-		lx = (sx + tx) / 2 - size.width / 2;
+		const from = boxes.get(idOf(e.from))!;
+		const to = boxes.get(idOf(e.to))!;
+		const rightward = to.x > from.x;
+		const v = topLane ? -1 : 1; // direction from the boxes to the lane
+		const open = (b: Box) => (topLane ? b.topmost : b.bottommost);
+		const siblingsOf = (b: Box, end: 'source' | 'target') =>
+			all.filter(
+				(o) =>
+					o.kind === e.kind &&
+					(end === 'source' ? o.from : o.to) === b.node &&
+					open(b) === open(end === 'source' ? from : to)
+			);
+		const rank = (b: Box, end: 'source' | 'target') => {
+			const list = siblingsOf(b, end);
+			return { i: list.indexOf(e), n: list.length };
+		};
+		const r = 8;
+		const end = (b: Box, which: 'source' | 'target', facing: 1 | -1) => {
+			const { i, n } = rank(b, which);
+			if (open(b)) {
+				const x = b.x + b.w / 2 + (i - (n - 1) / 2) * Math.min(12, (b.w * 0.6) / Math.max(1, n - 1));
+				return { x, y: topLane ? b.y - (which === 'target' ? 1 : 0) : b.y + b.h + (which === 'target' ? 1 : 0), rail: null };
+			}
+			const side = facing > 0 ? b.x + b.w : b.x;
+			const y = b.y + Math.min(b.h / 2, M.header + 20) + (i - (n - 1) / 2) * 6;
+			// Boxes farther from the lane get the outer rails, so no exit crosses another rail.
+			const depth = topLane ? b.row : b.columnSize - 1 - b.row;
+			return { x: side + facing * (which === 'target' ? 1 : 0), y, rail: side + facing * (12 + depth * 8) };
+		};
+		const a = end(from, 'source', rightward ? 1 : -1);
+		const b = end(to, 'target', rightward ? -1 : 1);
+		const h = rightward ? 1 : -1;
+		let path = `M${a.x},${a.y}`;
+		let ax = a.x;
+		if (a.rail !== null) {
+			const hr = a.rail > a.x ? 1 : -1;
+			path += ` L${a.rail - hr * r},${a.y} Q${a.rail},${a.y} ${a.rail},${a.y + v * r}`;
+			ax = a.rail;
+		}
+		const bx = b.rail ?? b.x;
+		const rr = Math.min(r, Math.abs(bx - ax) / 2, Math.abs(laneY - a.y) / 2, Math.abs(laneY - b.y) / 2);
+		path +=
+			` L${ax},${laneY - v * rr} Q${ax},${laneY} ${ax + h * rr},${laneY}` +
+			` L${bx - h * rr},${laneY} Q${bx},${laneY} ${bx},${laneY - v * rr}`;
+		if (b.rail !== null) {
+			const hr = b.x > b.rail ? 1 : -1;
+			path += ` L${b.rail},${b.y + v * r} Q${b.rail},${b.y} ${b.rail + hr * r},${b.y} L${b.x},${b.y}`;
+		} else {
+			path += ` L${b.x},${b.y}`;
+		}
+		d = path;
+		lx = (ax + bx) / 2 - size.width / 2;
 		ly = laneY - size.height / 2;
 	}
 	return {

@@ -73,7 +73,10 @@ export class FakeConnection {
 		status: SubscriptionStatus = { recovery: 'live', epoch: 'e1', gap: 0, dropped: 0 }
 	): void {
 		for (const s of this.active(stream)) {
-			(s.options.onItems as (i: unknown[], m: unknown) => void)(items, { stream, recovery: status });
+			(s.options.onItems as (i: unknown[], m: unknown) => void)(items, {
+				stream,
+				recovery: status
+			});
 		}
 	}
 

@@ -90,7 +90,8 @@ export class FakeWebSocket {
 
 	/** Deliver one frame: a string as is, anything else JSON-encoded. */
 	message(data: unknown): this {
-		const frame = typeof data === 'string' || data instanceof ArrayBuffer ? data : JSON.stringify(data);
+		const frame =
+			typeof data === 'string' || data instanceof ArrayBuffer ? data : JSON.stringify(data);
 		this.onmessage?.({ data: frame });
 		return this;
 	}

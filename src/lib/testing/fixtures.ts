@@ -80,7 +80,13 @@ export function notification(seq: number, overrides: Record<string, unknown> = {
 /** A `subscribed` reply. */
 export function subscribed(
 	stream: string,
-	overrides: { resourceId?: string; epoch?: string; recovered?: boolean; lastSeq?: number; oldestSeq?: number } = {}
+	overrides: {
+		resourceId?: string;
+		epoch?: string;
+		recovered?: boolean;
+		lastSeq?: number;
+		oldestSeq?: number;
+	} = {}
 ) {
 	return {
 		type: 'subscribed',

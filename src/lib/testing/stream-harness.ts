@@ -46,10 +46,7 @@ export function streamHarness(config: Partial<WebSocketConfig> = {}) {
 			return socket;
 		},
 		/** The server confirms a subscription. */
-		confirm(
-			stream: string,
-			overrides: Parameters<typeof subscribed>[1] = {}
-		): void {
+		confirm(stream: string, overrides: Parameters<typeof subscribed>[1] = {}): void {
 			ws().message(subscribed(stream, overrides));
 		},
 		/** The server answers the latest `request_history` for `stream` with `items`. */

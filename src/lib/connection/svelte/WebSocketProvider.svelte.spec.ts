@@ -96,7 +96,12 @@ describe('WebSocketProvider + useWebSocket (jsdom)', () => {
 		render(ProviderProbe, {
 			props: {
 				autoConnect: false,
-				options: { WebSocketImpl: FakeWebSocket, clock: new TestClock(), schedule: frames.schedule, autoConnect: false }
+				options: {
+					WebSocketImpl: FakeWebSocket,
+					clock: new TestClock(),
+					schedule: frames.schedule,
+					autoConnect: false
+				}
 			}
 		});
 		frames.flush();

@@ -12,7 +12,10 @@ beforeEach(() => FakeWebSocket.reset());
 
 describe('createConnection', () => {
 	it('is inert on the server: no client, idle view, start is a no-op', () => {
-		const c = createConnection({ url: 'ws://x/ws' }, { browser: false, WebSocketImpl: FakeWebSocket });
+		const c = createConnection(
+			{ url: 'ws://x/ws' },
+			{ browser: false, WebSocketImpl: FakeWebSocket }
+		);
 		expect(c.client).toBeNull();
 		expect(get(c.view)).toMatchObject({ state: 'idle', webSocketState: 'disconnected' });
 		c.start(new FakeWindow())();
@@ -24,7 +27,12 @@ describe('createConnection', () => {
 		const win = new FakeWindow();
 		const c = createConnection(
 			{ url: 'ws://x/ws' },
-			{ browser: true, WebSocketImpl: FakeWebSocket, clock: new TestClock(), schedule: frames.schedule }
+			{
+				browser: true,
+				WebSocketImpl: FakeWebSocket,
+				clock: new TestClock(),
+				schedule: frames.schedule
+			}
 		);
 		expect(FakeWebSocket.instances).toHaveLength(0);
 		const stop = c.start(win);
@@ -43,7 +51,12 @@ describe('createConnection', () => {
 		const frames = manualFrames();
 		const c = createConnection(
 			{ url: 'ws://x/ws' },
-			{ browser: true, WebSocketImpl: FakeWebSocket, clock: new TestClock(), schedule: frames.schedule }
+			{
+				browser: true,
+				WebSocketImpl: FakeWebSocket,
+				clock: new TestClock(),
+				schedule: frames.schedule
+			}
 		);
 		const published: number[] = [];
 		const off = c.view.subscribe((v) => published.push(v.stats.messagesIn));

@@ -7,7 +7,12 @@
  * the scheduler is injected so tests can flush frames by hand.
  */
 import { readable, type Readable } from 'svelte/store';
-import { ConnectionClient, type BrowserTarget, type ClientOptions, type ConnectionStats } from '../client';
+import {
+	ConnectionClient,
+	type BrowserTarget,
+	type ClientOptions,
+	type ConnectionStats
+} from '../client';
 import type { WebSocketConfig } from '../config';
 import {
 	attachStatelyInspector,
@@ -186,7 +191,9 @@ export function createConnection(
 		const extra = options.inspect;
 		hub.add((event) => (typeof extra === 'function' ? extra(event) : extra.next?.(event)));
 	}
-	const client = browser ? new ConnectionClient(config, { ...options, inspect: hub.inspect }) : null;
+	const client = browser
+		? new ConnectionClient(config, { ...options, inspect: hub.inspect })
+		: null;
 	const schedule = options.schedule ?? animationFrame;
 	const view = frameStore(client, () => viewOf(client), schedule);
 	let detach: (() => void) | undefined;

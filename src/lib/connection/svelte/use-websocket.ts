@@ -127,10 +127,7 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
 		return () => offs.forEach((off) => off());
 	});
 
-	function subscribe(
-		first: string,
-		second: MessageHandler | SubscribeOptions
-	): () => void {
+	function subscribe(first: string, second: MessageHandler | SubscribeOptions): () => void {
 		const c = client();
 		if (!c) return noop;
 		if (typeof second === 'function') {
@@ -151,7 +148,8 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
 		connect: () => client()?.connect(),
 		disconnect: () => client()?.disconnect(),
 		send: (message, sendOptions) =>
-			client()?.send(message, sendOptions) ?? Promise.reject(new Error('no connection (server render)')),
+			client()?.send(message, sendOptions) ??
+			Promise.reject(new Error('no connection (server render)')),
 		subscribe: subscribe as UseWebSocketResult['subscribe'],
 		request: (type, payload, requestOptions) =>
 			client()?.request(type, payload, requestOptions) ??
