@@ -78,13 +78,18 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 	const token = env.KECS_LIVE_TOKEN;
 	if (token !== undefined && token !== '') {
 		if (token.length > LIMITS.token) {
-			problems.push(`KECS_LIVE_TOKEN must be at most ${LIMITS.token} characters, got ${token.length}`);
+			problems.push(
+				`KECS_LIVE_TOKEN must be at most ${LIMITS.token} characters, got ${token.length}`
+			);
 		} else config.token = token;
 	}
 
 	const origins = read('KECS_LIVE_ALLOWED_ORIGINS');
 	if (origins !== undefined) {
-		for (const raw of origins.split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+		for (const raw of origins
+			.split(',')
+			.map((o) => o.trim())
+			.filter((o) => o !== '')) {
 			try {
 				const origin = normalizeOrigin(raw);
 				if (origin !== '*' && origin !== 'null' && !/^https?:\/\//.test(origin)) throw new Error();
@@ -109,7 +114,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 	if (rate !== undefined) {
 		const n = Number(rate);
 		if (!Number.isFinite(n) || n < 0 || n > MAX_SIM_LOG_RATE) {
-			problems.push(`SIM_LOG_RATE must be a number from 0 to ${MAX_SIM_LOG_RATE} (lines per second), got "${rate}"`);
+			problems.push(
+				`SIM_LOG_RATE must be a number from 0 to ${MAX_SIM_LOG_RATE} (lines per second), got "${rate}"`
+			);
 		} else config.simLogRate = n;
 	}
 

@@ -30,7 +30,12 @@ export type ControlRoutes = (req: IncomingMessage, res: ServerResponse) => boole
 /** Longest refusal the refuse fault accepts, in seconds. */
 export const MAX_REFUSE_SECONDS = 3600;
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
 		'content-type': 'application/json; charset=utf-8',

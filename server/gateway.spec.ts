@@ -16,7 +16,11 @@ afterEach(async () => {
 async function post(path: string, headers: Record<string, string> = {}) {
 	if (!t) throw new Error('no gateway');
 	const res = await fetch(`${t.gateway.url}${path}`, { method: 'POST', headers });
-	return { status: res.status, allow: res.headers.get('allow'), body: (await res.json()) as Record<string, unknown> };
+	return {
+		status: res.status,
+		allow: res.headers.get('allow'),
+		body: (await res.json()) as Record<string, unknown>
+	};
 }
 
 describe('fault routes off (default)', () => {
@@ -55,13 +59,19 @@ describe('fault routes on', () => {
 	it('drop, stall-pongs, malformed, restart and refuse act and describe what they did', async () => {
 		t = await startTestGateway({ faults: true });
 		const a = await t.connectReady();
-		expect(await post('/_faults/drop')).toMatchObject({ status: 200, body: { ok: true, fault: 'drop', dropped: 1 } });
+		expect(await post('/_faults/drop')).toMatchObject({
+			status: 200,
+			body: { ok: true, fault: 'drop', dropped: 1 }
+		});
 		expect((await a.closed).code).toBe(1006);
 
 		const b = await t.connectReady();
 		expect((await post('/_faults/malformed')).body).toMatchObject({ fault: 'malformed', sent: 1 });
 		await b.until(() => b.invalid.length === 1);
-		expect((await post('/_faults/stall-pongs')).body).toMatchObject({ fault: 'stall-pongs', stalled: 1 });
+		expect((await post('/_faults/stall-pongs')).body).toMatchObject({
+			fault: 'stall-pongs',
+			stalled: 1
+		});
 
 		const epoch = t.gateway.hub.epoch;
 		const restart = await post('/_faults/restart');

@@ -14,7 +14,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { startGateway, type RequestHandler } from './gateway';
+import { startGateway, type Gateway, type RequestHandler } from './gateway';
 import { createSimulator } from './sources/simulator/index';
 
 /** Where the built app's handler is, relative to this bundle (`build-gateway/main.js`). */
@@ -33,7 +33,9 @@ async function loadHandler(path: string | undefined): Promise<RequestHandler | u
 	} catch (error) {
 		const code = (error as { code?: unknown }).code;
 		if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(url.pathname)) {
-			console.error(`warning: ${url.pathname} not found (run \`npm run build\`); serving the hub only`);
+			console.error(
+				`warning: ${url.pathname} not found (run \`npm run build\`); serving the hub only`
+			);
 			return undefined;
 		}
 		throw error;
@@ -51,6 +53,24 @@ async function main(): Promise<void> {
 		}
 		throw error;
 	}
+	// Signals are handled from the start: a test that kills the server the moment it prints its
+	// line must still see a clean exit.
+	const running: { gateway?: Gateway } = {};
+	let stopping = false;
+	const stop = (): void => {
+		if (stopping) return;
+		stopping = true;
+		(running.gateway?.close() ?? Promise.resolve()).then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error('shutdown failed:', error);
+				process.exit(1);
+			}
+		);
+	};
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+
 	const handler = await loadHandler(process.argv[2]);
 	const source = createSimulator({ seed: config.simSeed, logRate: config.simLogRate });
 	const gateway = await startGateway({
@@ -62,22 +82,9 @@ async function main(): Promise<void> {
 		source,
 		handler
 	});
+	running.gateway = gateway;
+	if (stopping) return void (await gateway.close());
 	console.log(`listening on ${gateway.url}`);
-
-	let stopping = false;
-	const stop = (): void => {
-		if (stopping) return;
-		stopping = true;
-		gateway.close().then(
-			() => process.exit(0),
-			(error: unknown) => {
-				console.error('shutdown failed:', error);
-				process.exit(1);
-			}
-		);
-	};
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

@@ -30,11 +30,15 @@ async function devServer() {
 	// Vite's HMR socket: an upgrade on `/?token=…` that another listener owns.
 	const hmr = new WebSocketServer({ noServer: true });
 	server.on('upgrade', (req, socket, head) => {
-		if (req.url?.startsWith('/?token=')) hmr.handleUpgrade(req, socket, head, (ws) => ws.send('hmr-connected'));
+		if (req.url?.startsWith('/?token='))
+			hmr.handleUpgrade(req, socket, head, (ws) => ws.send('hmr-connected'));
 	});
 	const plugin = gatewayDevPlugin();
 	const hook = plugin.configureServer as (s: unknown) => Promise<void>;
-	await hook({ httpServer: server, middlewares: { use: (mw: Middleware) => middlewares.push(mw) } });
+	await hook({
+		httpServer: server,
+		middlewares: { use: (mw: Middleware) => middlewares.push(mw) }
+	});
 	server.listen(0, '127.0.0.1');
 	await once(server, 'listening');
 	const port = (server.address() as AddressInfo).port;
@@ -49,7 +53,9 @@ async function devServer() {
 describe('gatewayDevPlugin', () => {
 	it('does nothing without an HTTP server (middleware mode, Vitest)', async () => {
 		const hook = gatewayDevPlugin().configureServer as (s: unknown) => Promise<void>;
-		await expect(hook({ httpServer: null, middlewares: { use: () => {} } })).resolves.toBeUndefined();
+		await expect(
+			hook({ httpServer: null, middlewares: { use: () => {} } })
+		).resolves.toBeUndefined();
 	});
 
 	it('serves the hub with the simulator, the fault routes, and leaves HMR alone', async () => {

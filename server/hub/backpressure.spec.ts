@@ -74,7 +74,11 @@ describe('slow consumer', () => {
 		socketOf(c).resume();
 		const notice = await c.next('dropped', {}, 10_000);
 		expect(notice.payload).toMatchObject({ stream: 'logs', reason: 'slow_consumer' });
-		await c.until(() => c.items('logs').at(-1)?.seq === total || undefined, 10_000, 'the last entry');
+		await c.until(
+			() => c.items('logs').at(-1)?.seq === total || undefined,
+			10_000,
+			'the last entry'
+		);
 
 		const seqs = c.items('logs').map((i) => i.seq);
 		for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] ?? 0);

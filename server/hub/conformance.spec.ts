@@ -3,7 +3,14 @@
  * loopback port, with a plain `ws` client that validates every frame against the protocol.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLUSTER_PROD, sourceTaskUpdate, task, TASK_WEB, TASK_WORKER, CLUSTER_DEFAULT } from '../testing/fixtures';
+import {
+	CLUSTER_PROD,
+	sourceTaskUpdate,
+	task,
+	TASK_WEB,
+	TASK_WORKER,
+	CLUSTER_DEFAULT
+} from '../testing/fixtures';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import type { TestClient } from '../testing/ws-client';
 
@@ -103,8 +110,12 @@ describe('subscribe, live items, unsubscribe', () => {
 		const byService = await t.connectReady();
 		const byCluster = await t.connectReady();
 		const byTask = await t.connectReady();
-		await byService.reply(byService.request('subscribe', { stream: 'tasks', resourceId: 'service:web' }));
-		await byCluster.reply(byCluster.request('subscribe', { stream: 'tasks', resourceId: 'cluster:prod' }));
+		await byService.reply(
+			byService.request('subscribe', { stream: 'tasks', resourceId: 'service:web' })
+		);
+		await byCluster.reply(
+			byCluster.request('subscribe', { stream: 'tasks', resourceId: 'cluster:prod' })
+		);
 		await byTask.reply(byTask.request('subscribe', { stream: 'tasks', resourceId: TASK_WORKER }));
 		t.source.task(sourceTaskUpdate(web, 'created'));
 		t.source.task(sourceTaskUpdate(worker, 'created'));
@@ -169,7 +180,8 @@ describe('request_history', () => {
 			complete: false
 		});
 		expect(page1.payload.items.map((i) => i.seq)).toEqual(range(151, 250));
-		expect(page1.payload.items[0]?.timestamp).toBeInstanceOf(Date);
+		const logs1 = await c.history(first, 'logs');
+		expect(logs1.items[0]?.timestamp).toBeInstanceOf(Date);
 
 		const second = c.request('request_history', { stream: 'logs', beforeSeq: 151, limit: 1000 });
 		const page2 = await c.next('history', { id: second });
@@ -188,14 +200,18 @@ describe('request_history', () => {
 				: {}
 		);
 		const c = await t.connectReady();
-		const byTask = c.request('request_history', { stream: 'logs', resourceId: TASK_WORKER, limit: 5 });
+		const byTask = c.request('request_history', {
+			stream: 'logs',
+			resourceId: TASK_WORKER,
+			limit: 5
+		});
 		const page = await c.next('history', { id: byTask });
 		expect(page.payload.items.map((i) => i.seq)).toEqual([16, 19, 22, 25, 28]);
 		expect(page.payload.complete).toBe(false);
 
 		await c.reply(c.request('update_filter', { stream: 'logs', filter: { levels: ['info'] } }));
 		const filtered = c.request('request_history', { stream: 'logs', limit: 1000 });
-		const items = (await c.next('history', { id: filtered })).payload.items;
+		const { items } = await c.history(filtered, 'logs');
 		expect(items).toHaveLength(20);
 		expect(items.every((i) => i.level === 'info')).toBe(true);
 	});
@@ -203,7 +219,10 @@ describe('request_history', () => {
 	it('rejects an out-of-range limit with invalid_message and stays open', async () => {
 		const c = await t.connectReady();
 		const id = c.request('request_history', { stream: 'logs', limit: 5000 });
-		expect(await c.reply(id)).toMatchObject({ type: 'error', payload: { error: 'invalid_message', ref: id } });
+		expect(await c.reply(id)).toMatchObject({
+			type: 'error',
+			payload: { error: 'invalid_message', ref: id }
+		});
 		expect((await c.reply(c.request('ping'))).type).toBe('pong');
 	});
 });
@@ -218,7 +237,10 @@ describe('filters', () => {
 		});
 		expect(await c.reply(id)).toMatchObject({
 			type: 'filter_applied',
-			payload: { stream: 'logs', filter: { levels: ['error', 'warn'], search: 'TIMEOUT', regex: 'after \\d+ms' } }
+			payload: {
+				stream: 'logs',
+				filter: { levels: ['error', 'warn'], search: 'TIMEOUT', regex: 'after \\d+ms' }
+			}
 		});
 		t.source.log({ level: 'error', message: 'upstream timeout after 30ms' }); // 1: passes
 		t.source.log({ level: 'info', message: 'upstream timeout after 30ms' }); // 2: level
@@ -235,14 +257,19 @@ describe('filters', () => {
 		for (const regex of ['(a+)+$', '(x|xx)*y', '(a)\\1', '.*a.*b', '[']) {
 			const id = c.request('update_filter', { stream: 'logs', filter: { regex } });
 			const reply = await c.reply(id);
-			expect(reply, regex).toMatchObject({ type: 'error', payload: { error: 'invalid_message', ref: id } });
+			expect(reply, regex).toMatchObject({
+				type: 'error',
+				payload: { error: 'invalid_message', ref: id }
+			});
 		}
 		expect((await c.reply(c.request('ping'))).type).toBe('pong');
 	});
 
 	it('subscribe with a filter applies it (tasks by service name)', async () => {
 		const c = await t.connectReady();
-		await c.reply(c.request('subscribe', { stream: 'tasks', filter: { serviceNames: ['worker'] } }));
+		await c.reply(
+			c.request('subscribe', { stream: 'tasks', filter: { serviceNames: ['worker'] } })
+		);
 		t.source.task(sourceTaskUpdate(task(TASK_WEB, 'web', CLUSTER_DEFAULT), 'created'));
 		t.source.task(sourceTaskUpdate(task(TASK_WORKER, 'worker', CLUSTER_PROD), 'created'));
 		await c.waitItems('tasks', 1);
@@ -284,14 +311,19 @@ describe('notifications state', () => {
 			payload: { id: 'note-1', changes: { read: true } }
 		});
 		const seen = await b.next('notification_update');
-		expect(seen).toEqual({ type: 'notification_update', payload: { id: 'note-1', changes: { read: true } } });
+		expect(seen).toEqual({
+			type: 'notification_update',
+			payload: { id: 'note-1', changes: { read: true } }
+		});
 
 		const dismiss = b.request('dismiss', { notificationId: 'note-2' });
-		expect(await b.reply(dismiss)).toMatchObject({ payload: { id: 'note-2', changes: { dismissed: true } } });
+		expect(await b.reply(dismiss)).toMatchObject({
+			payload: { id: 'note-2', changes: { dismissed: true } }
+		});
 		await a.next('notification_update', { match: (m) => m.payload.id === 'note-2' });
 
 		const h = b.request('request_history', { stream: 'notifications' });
-		const items = (await b.next('history', { id: h })).payload.items;
+		const { items } = await b.history(h, 'notifications');
 		expect(items.map((n) => [n.id, n.read, n.dismissed])).toEqual([
 			['note-1', true, undefined],
 			['note-2', false, true]
@@ -307,17 +339,21 @@ describe('notifications state', () => {
 		await a.reply(a.request('mark_as_read', { notificationId: 'note-2' }));
 		const id = a.request('mark_all_as_read');
 		await a.until(() => a.messages.filter((m) => m.id === id).length === 2 || undefined);
-		expect(a.messages.filter((m) => m.id === id).map((m) => (m.payload as { id: string }).id)).toEqual([
-			'note-1',
-			'note-3'
-		]);
-		await b.until(() => b.messages.filter((m) => m.type === 'notification_update').length === 3 || undefined);
+		expect(
+			a.messages.filter((m) => m.id === id).map((m) => (m.payload as { id: string }).id)
+		).toEqual(['note-1', 'note-3']);
+		await b.until(
+			() => b.messages.filter((m) => m.type === 'notification_update').length === 3 || undefined
+		);
 	});
 
 	it('rejects an unknown notification id', async () => {
 		const c = await t.connectReady();
 		const id = c.request('mark_as_read', { notificationId: 'nope' });
-		expect(await c.reply(id)).toMatchObject({ type: 'error', payload: { error: 'invalid_message', ref: id } });
+		expect(await c.reply(id)).toMatchObject({
+			type: 'error',
+			payload: { error: 'invalid_message', ref: id }
+		});
 	});
 });
 
@@ -334,16 +370,26 @@ describe('bad frames get an error reply and the connection stays open', () => {
 	it('unknown type, echoing the id as ref', async () => {
 		const c = await t.connectReady();
 		const id = c.request('teleport', { to: 'mars' });
-		expect(await c.reply(id)).toMatchObject({ type: 'error', id, payload: { error: 'unknown_type', ref: id } });
+		expect(await c.reply(id)).toMatchObject({
+			type: 'error',
+			id,
+			payload: { error: 'unknown_type', ref: id }
+		});
 		expect((await c.reply(c.request('ping'))).type).toBe('pong');
 	});
 
 	it('invalid payload and unknown stream', async () => {
 		const c = await t.connectReady();
 		const bad = c.request('subscribe', { stream: 'logs', since: { epoch: 'x', seq: -1 } });
-		expect(await c.reply(bad)).toMatchObject({ type: 'error', payload: { error: 'invalid_message', ref: bad } });
+		expect(await c.reply(bad)).toMatchObject({
+			type: 'error',
+			payload: { error: 'invalid_message', ref: bad }
+		});
 		const unknown = c.request('subscribe', { stream: 'gossip' });
-		expect(await c.reply(unknown)).toMatchObject({ type: 'error', payload: { error: 'unknown_stream', ref: unknown } });
+		expect(await c.reply(unknown)).toMatchObject({
+			type: 'error',
+			payload: { error: 'unknown_stream', ref: unknown }
+		});
 		const notObject = c.request('mark_as_read', 'note-1');
 		expect(await c.reply(notObject)).toMatchObject({ payload: { error: 'invalid_message' } });
 		c.send('[1,2,3]');
@@ -377,7 +423,8 @@ describe('batch spacing and deflate', () => {
 			await c.reply(c.request('subscribe', { stream: 'logs' }));
 			const arrivals: number[] = [];
 			c.ws.on('message', (data: Buffer) => {
-				if (data.toString('utf8', 0, 16).startsWith('{"type":"log_')) arrivals.push(performance.now());
+				if (data.toString('utf8', 0, 16).startsWith('{"type":"log_'))
+					arrivals.push(performance.now());
 			});
 			for (let i = 0; i < 80; i++) {
 				slow.source.logs(3);

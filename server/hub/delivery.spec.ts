@@ -10,7 +10,13 @@ const rec = (seq: number, key = 'a') =>
 const everything = new Selection('logs', ['*'], null, null);
 
 function sub(cursor: number): Subscription {
-	return { resourceIds: new Set(['*']), cursor, countedThrough: cursor, pendingDrop: 0, selection: everything };
+	return {
+		resourceIds: new Set(['*']),
+		cursor,
+		countedThrough: cursor,
+		pendingDrop: 0,
+		selection: everything
+	};
 }
 
 describe('buildLogBatch', () => {
@@ -52,7 +58,12 @@ describe('accountEvictions', () => {
 	});
 
 	it('counts evictions across keys without skipping items other keys still hold', () => {
-		const h = new KeyedHistory<Item>({ perKey: 2, maxKeys: 5, keyOf: (r) => r.item.key, recent: 2 });
+		const h = new KeyedHistory<Item>({
+			perKey: 2,
+			maxKeys: 5,
+			keyOf: (r) => r.item.key,
+			recent: 2
+		});
 		h.append(rec(1, 'quiet'));
 		for (let s = 2; s <= 6; s++) h.append(rec(s, 'busy')); // busy holds 5, 6; evicted 2..4
 		const s = sub(0);

@@ -38,11 +38,14 @@ function resourceNames(record: HistoryRecord<{ seq: number }>): string[] {
 	return names;
 }
 
-function compileOne(filter: EventFilter): (stream: Stream, r: HistoryRecord<{ seq: number }>) => boolean {
+function compileOne(
+	filter: EventFilter
+): (stream: Stream, r: HistoryRecord<{ seq: number }>) => boolean {
 	const eventTypes = nonEmpty(filter.eventTypes);
 	const resourceTypes = nonEmpty(filter.resourceTypes);
 	const resourceIds = nonEmpty(filter.resourceIds);
-	const metadata = filter.metadata && Object.keys(filter.metadata).length > 0 ? filter.metadata : undefined;
+	const metadata =
+		filter.metadata && Object.keys(filter.metadata).length > 0 ? filter.metadata : undefined;
 	return (stream, record) => {
 		if (eventTypes && !STREAM_EVENT_TYPES[stream].some((t) => eventTypes.includes(t))) return false;
 		if (resourceTypes) {

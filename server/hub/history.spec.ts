@@ -3,7 +3,8 @@ import { HistoryRecord, KeyedHistory, SeqHistory } from './history';
 import { parseResourceId } from './resource';
 
 type Item = { seq: number; key: string };
-const rec = (seq: number, key = 'a') => new HistoryRecord<Item>('log_entry', { seq, key }, { taskId: key });
+const rec = (seq: number, key = 'a') =>
+	new HistoryRecord<Item>('log_entry', { seq, key }, { taskId: key });
 const seqsOf = (records: HistoryRecord<Item>[]) => records.map((r) => r.seq);
 const all = parseResourceId('*');
 

@@ -82,7 +82,9 @@ type Resolved = Required<Omit<HubOptions, 'source' | 'token' | 'history'>> & {
 
 function positive(name: string, value: number, integer = true): number {
 	if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-		throw new RangeError(`hub option ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+		throw new RangeError(
+			`hub option ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`
+		);
 	}
 	return value;
 }
@@ -130,10 +132,10 @@ function resolveOptions(options: HubOptions): Resolved {
 }
 
 /** WebSocket paths the hub serves, and the stream each alias implies. */
-export const HUB_PATHS: ReadonlyMap<string, Stream | undefined> = new Map<string, Stream | undefined>([
-	['/ws', undefined],
-	...STREAMS.map((s): [string, Stream] => [`/ws/${s}`, s])
-]);
+export const HUB_PATHS: ReadonlyMap<string, Stream | undefined> = new Map<
+	string,
+	Stream | undefined
+>([['/ws', undefined], ...STREAMS.map((s): [string, Stream] => [`/ws/${s}`, s])]);
 
 /** The hub path a request URL names, or undefined when it is not one of ours. */
 export function hubPath(url: string | undefined): string | undefined {
@@ -271,10 +273,11 @@ export class Hub {
 				? { threshold: this.#options.deflateThreshold }
 				: false
 		});
-		const hub = this;
+		const currentState = (): EpochState => this.#state;
 		this.#context = {
+			// A getter: a restart replaces the state, and handlers must see the new one.
 			get state() {
-				return hub.#state;
+				return currentState();
 			},
 			compiler: this.#compiler,
 			token: this.#options.token,
@@ -315,7 +318,10 @@ export class Hub {
 	start(): void {
 		if (this.#started) return;
 		this.#started = true;
-		this.#tickTimer = setInterval(() => this.#guard('tick', () => this.tick()), this.#options.batchIntervalMs);
+		this.#tickTimer = setInterval(
+			() => this.#guard('tick', () => this.tick()),
+			this.#options.batchIntervalMs
+		);
 		this.#tickTimer.unref();
 		this.#heartbeatTimer = setInterval(
 			() => this.#guard('heartbeat', () => this.#heartbeat()),
@@ -460,7 +466,10 @@ export class Hub {
 				cheapId(text)
 			);
 			if (decision === 'close') {
-				const advice: CloseAdvice = { reconnect: true, retryAfterMs: this.#options.rateLimitWindowMs };
+				const advice: CloseAdvice = {
+					reconnect: true,
+					retryAfterMs: this.#options.rateLimitWindowMs
+				};
 				this.#close(session, CloseCode.rateLimited, closeReason(advice));
 			}
 			return;

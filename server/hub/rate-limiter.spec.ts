@@ -3,7 +3,10 @@ import { RateLimiter } from './rate-limiter';
 
 function limiter(options: Partial<ConstructorParameters<typeof RateLimiter>[0]> = {}) {
 	let now = 0;
-	const l = new RateLimiter({ perSecond: 50, burst: 100, maxViolations: 5, windowMs: 1000, ...options }, () => now);
+	const l = new RateLimiter(
+		{ perSecond: 50, burst: 100, maxViolations: 5, windowMs: 1000, ...options },
+		() => now
+	);
 	return { l, advance: (ms: number) => (now += ms) };
 }
 

@@ -134,7 +134,8 @@ export function compileSafeRegex(pattern: string, options: RegexGuardOptions = {
 			const m = BOUNDED.exec(pattern.slice(i, i + 24));
 			if (m?.[1] !== undefined) {
 				min = Number(m[1]);
-				max = m[2] === undefined ? min : m[3] === '' || m[3] === undefined ? Infinity : Number(m[3]);
+				max =
+					m[2] === undefined ? min : m[3] === '' || m[3] === undefined ? Infinity : Number(m[3]);
 				length = m[0].length;
 			}
 		}
@@ -145,7 +146,11 @@ export function compileSafeRegex(pattern: string, options: RegexGuardOptions = {
 		}
 		i += length;
 		if (pattern[i] === '?') i++; // lazy: same cost
-		if (atom.kind === 'group' && max > 1 && (atom.frame.hasQuantifier || atom.frame.hasAlternation)) {
+		if (
+			atom.kind === 'group' &&
+			max > 1 &&
+			(atom.frame.hasQuantifier || atom.frame.hasAlternation)
+		) {
 			return {
 				ok: false,
 				reason: atom.frame.hasQuantifier

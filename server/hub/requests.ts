@@ -88,7 +88,8 @@ function subscribe(
 	const resourceId = msg.payload.resourceId ?? '*';
 	if (msg.payload.filter !== undefined) {
 		const compiled = ctx.compiler.compile(stream, msg.payload.filter);
-		if (!compiled.ok) return { code: 'invalid_message', message: `invalid filter: ${compiled.message}` };
+		if (!compiled.ok)
+			return { code: 'invalid_message', message: `invalid filter: ${compiled.message}` };
 		session.filters.set(stream, compiled.filter);
 	}
 	const { state } = ctx;
@@ -152,7 +153,10 @@ function unsubscribe(session: Session, msg: ClientMessageOf<'unsubscribe'>): Rej
 		if (sub.resourceIds.size === 0) session.subscriptions.delete(stream);
 		else session.refresh(stream);
 	}
-	return reply(session, encode({ type: 'unsubscribed', payload: { stream, resourceId }, id: msg.id }));
+	return reply(
+		session,
+		encode({ type: 'unsubscribed', payload: { stream, resourceId }, id: msg.id })
+	);
 }
 
 function requestHistory(
@@ -185,11 +189,15 @@ function updateFilter(
 	const stream = resolveStream(session, msg.payload.stream);
 	if (typeof stream !== 'string') return stream;
 	const compiled = ctx.compiler.compile(stream, msg.payload.filter);
-	if (!compiled.ok) return { code: 'invalid_message', message: `invalid filter: ${compiled.message}` };
+	if (!compiled.ok)
+		return { code: 'invalid_message', message: `invalid filter: ${compiled.message}` };
 	session.filters.set(stream, compiled.filter);
 	session.refresh(stream);
 	const filter = compiled.filter?.spec ?? {};
-	return reply(session, encode({ type: 'filter_applied', payload: { stream, filter }, id: msg.id }));
+	return reply(
+		session,
+		encode({ type: 'filter_applied', payload: { stream, filter }, id: msg.id })
+	);
 }
 
 function setFilters(session: Session, msg: ClientMessageOf<'setFilters'>): undefined {
@@ -209,8 +217,11 @@ function announce(
 	requestId: string | undefined
 ): void {
 	const id = record.item.id;
-	if (changed) ctx.broadcast(encode({ type: 'notification_update', payload: { id, changes } }), session);
-	session.outbox.send(encode({ type: 'notification_update', payload: { id, changes }, id: requestId }));
+	if (changed)
+		ctx.broadcast(encode({ type: 'notification_update', payload: { id, changes } }), session);
+	session.outbox.send(
+		encode({ type: 'notification_update', payload: { id, changes }, id: requestId })
+	);
 }
 
 function changeNotification(
@@ -239,7 +250,11 @@ function changeNotification(
 	return undefined;
 }
 
-function markAllAsRead(ctx: RequestContext, session: Session, requestId: string | undefined): undefined {
+function markAllAsRead(
+	ctx: RequestContext,
+	session: Session,
+	requestId: string | undefined
+): undefined {
 	const changed: HistoryRecord<{ seq: number; id: string }>[] = [];
 	ctx.state.notifications.forEachAfter(0, (record) => {
 		if (!record.item.read) {
@@ -282,7 +297,13 @@ export function handleRequest(
 		case 'mark_as_read':
 			return changeNotification(ctx, session, msg.payload.notificationId, { read: true }, msg.id);
 		case 'dismiss':
-			return changeNotification(ctx, session, msg.payload.notificationId, { dismissed: true }, msg.id);
+			return changeNotification(
+				ctx,
+				session,
+				msg.payload.notificationId,
+				{ dismissed: true },
+				msg.id
+			);
 		case 'mark_all_as_read':
 			return markAllAsRead(ctx, session, msg.id);
 		case 'message':

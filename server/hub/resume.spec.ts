@@ -17,7 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function subscribed(c: TestClient, payload: Record<string, unknown>) {
 	const reply = await c.reply(c.request('subscribe', payload));
-	if (reply.type !== 'subscribed') throw new Error(`expected subscribed, got ${JSON.stringify(reply)}`);
+	if (reply.type !== 'subscribed')
+		throw new Error(`expected subscribed, got ${JSON.stringify(reply)}`);
 	return reply.payload;
 }
 
@@ -60,9 +61,15 @@ describe('resume', () => {
 	it('replays per resource: only the subscribed task, everything after since', async () => {
 		t = await startTestGateway();
 		const epoch = t.gateway.hub.epoch;
-		t.source.logs(20, (i) => (i % 2 ? {} : { taskId: 'arn:aws:ecs:us-east-1:000000000000:task/default/other' }));
+		t.source.logs(20, (i) =>
+			i % 2 ? {} : { taskId: 'arn:aws:ecs:us-east-1:000000000000:task/default/other' }
+		);
 		const c = await t.connectReady();
-		const payload = await subscribed(c, { stream: 'logs', resourceId: TASK_WEB, since: { epoch, seq: 10 } });
+		const payload = await subscribed(c, {
+			stream: 'logs',
+			resourceId: TASK_WEB,
+			since: { epoch, seq: 10 }
+		});
 		expect(payload.recovered).toBe(true);
 		await c.waitItems('logs', 5);
 		await sleep(30);
@@ -78,7 +85,9 @@ describe('resume', () => {
 		expect(payload).toMatchObject({ recovered: false, lastSeq: 200, oldestSeq: 151 });
 		// The boundary: a client at oldestSeq - 1 is recovered.
 		const d = await t.connectReady();
-		expect((await subscribed(d, { stream: 'logs', since: { epoch, seq: 150 } })).recovered).toBe(true);
+		expect((await subscribed(d, { stream: 'logs', since: { epoch, seq: 150 } })).recovered).toBe(
+			true
+		);
 		await d.waitItems('logs', 50);
 		expect(seqs(d, 'logs')[0]).toBe(151);
 		// No replay for the unrecovered one: it resyncs with request_history.
@@ -90,7 +99,10 @@ describe('resume', () => {
 		t = await startTestGateway();
 		t.source.logs(3);
 		const c = await t.connectReady();
-		const payload = await subscribed(c, { stream: 'logs', since: { epoch: t.gateway.hub.epoch, seq: 99 } });
+		const payload = await subscribed(c, {
+			stream: 'logs',
+			since: { epoch: t.gateway.hub.epoch, seq: 99 }
+		});
 		expect(payload.recovered).toBe(false);
 	});
 });
@@ -118,8 +130,10 @@ describe('restart', () => {
 		expect((await b.waitItems('logs', 1))[0]?.seq).toBe(1);
 		// The new epoch still knows the world: the source's tasks are published again.
 		const h = b.request('request_history', { stream: 'tasks' });
-		const history = await b.next('history', { id: h });
-		expect(history.payload.items.map((i) => [i.seq, i.taskId, i.updateType])).toEqual([[1, TASK_WEB, 'updated']]);
+		const history = await b.history(h, 'tasks');
+		expect(history.items.map((i) => [i.seq, i.taskId, i.updateType])).toEqual([
+			[1, TASK_WEB, 'updated']
+		]);
 	});
 });
 
@@ -147,7 +161,9 @@ describe('stall', () => {
 		// The client gives up on the link, as its pong timeout would, and resumes.
 		a.ws.terminate();
 		const b = await t.connectReady();
-		expect((await subscribed(b, { stream: 'logs', since: { epoch, seq: 5 } })).recovered).toBe(true);
+		expect((await subscribed(b, { stream: 'logs', since: { epoch, seq: 5 } })).recovered).toBe(
+			true
+		);
 		await b.waitItems('logs', 5);
 		expect(seqs(b, 'logs')).toEqual([6, 7, 8, 9, 10]);
 	});

@@ -56,7 +56,10 @@ describe('token authentication', () => {
 		const c = await t.connectReady();
 		expect((await c.reply(c.request('ping'))).type).toBe('pong');
 		const early = c.request('subscribe', { stream: 'logs' });
-		expect(await c.reply(early)).toMatchObject({ type: 'error', payload: { error: 'unauthorized', ref: early } });
+		expect(await c.reply(early)).toMatchObject({
+			type: 'error',
+			payload: { error: 'unauthorized', ref: early }
+		});
 		const auth = c.request('authenticate', { token: 's3cret' });
 		expect(await c.reply(auth)).toMatchObject({
 			type: 'authenticated',
@@ -81,7 +84,9 @@ describe('rate limit', () => {
 		expect(closed.code).toBe(4429);
 		expect(JSON.parse(closed.reason)).toMatchObject({ reconnect: true });
 		const pongs = c.messages.filter((m) => m.type === 'pong');
-		const limited = c.messages.filter((m) => m.type === 'error' && m.payload.error === 'rate_limit_exceeded');
+		const limited = c.messages.filter(
+			(m) => m.type === 'error' && m.payload.error === 'rate_limit_exceeded'
+		);
 		// The burst (100) and a little refill pass; then 50 refusals in the window close it.
 		expect(pongs.length).toBeGreaterThanOrEqual(100);
 		expect(pongs.length).toBeLessThan(120);

@@ -18,8 +18,12 @@ describe('stream filters', () => {
 
 	it('normalises: empty means unrestricted, lists sorted, log-only fields dropped elsewhere', () => {
 		expect(normalizeFilter('logs', { levels: [], search: '', taskIds: [] })).toEqual({});
-		expect(normalizeFilter('logs', { levels: ['warn', 'error', 'warn'] })).toEqual({ levels: ['error', 'warn'] });
-		expect(normalizeFilter('tasks', { levels: ['error'], search: 'x', serviceNames: ['b', 'a'] })).toEqual({
+		expect(normalizeFilter('logs', { levels: ['warn', 'error', 'warn'] })).toEqual({
+			levels: ['error', 'warn']
+		});
+		expect(
+			normalizeFilter('tasks', { levels: ['error'], search: 'x', serviceNames: ['b', 'a'] })
+		).toEqual({
 			serviceNames: ['a', 'b']
 		});
 		expect(compiler.compile('logs', {})).toEqual({ ok: true, filter: null });
@@ -121,12 +125,19 @@ describe('event filters and selections', () => {
 		const errors = compiler.compile('logs', { levels: ['error'] });
 		if (!errors.ok) throw new Error(errors.message);
 		const a = new Selection('logs', ['service:web', TASK_WORKER], errors.filter, null);
-		const b = new Selection('logs', [TASK_WORKER, 'service:web', 'service:web'], errors.filter, null);
+		const b = new Selection(
+			'logs',
+			[TASK_WORKER, 'service:web', 'service:web'],
+			errors.filter,
+			null
+		);
 		expect(a.key).toBe(b.key);
 		expect(a.unfiltered).toBe(false);
 		expect(a.matches(logRecord(1, { level: 'error' }))).toBe(true);
 		expect(a.matches(logRecord(2, { level: 'info' }))).toBe(false);
-		expect(a.matches(logRecord(3, { level: 'error', serviceName: 'api', taskId: 'other' }))).toBe(false);
+		expect(a.matches(logRecord(3, { level: 'error', serviceName: 'api', taskId: 'other' }))).toBe(
+			false
+		);
 		expect(new Selection('logs', ['*'], null, null).unfiltered).toBe(true);
 	});
 });

@@ -22,8 +22,7 @@ export interface CompiledFilter {
 
 /** A compiled filter, `null` for one that passes everything, or why it was refused. */
 export type FilterResult =
-	| { ok: true; filter: CompiledFilter | null }
-	| { ok: false; message: string };
+	{ ok: true; filter: CompiledFilter | null } | { ok: false; message: string };
 
 function lastSegment(id: string): string {
 	return id.slice(id.lastIndexOf('/') + 1);

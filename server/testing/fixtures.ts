@@ -67,7 +67,12 @@ export function sourceNotification(
 }
 
 /** A task as ECS describes it. */
-export function task(arn: string, service: string, cluster: string, status: Task['lastStatus'] = 'RUNNING'): Task {
+export function task(
+	arn: string,
+	service: string,
+	cluster: string,
+	status: Task['lastStatus'] = 'RUNNING'
+): Task {
 	return {
 		taskArn: arn,
 		clusterArn: cluster,
@@ -86,7 +91,12 @@ export function sourceTaskUpdate(
 	updateType: SourceTaskUpdate['updateType'] = 'status_changed',
 	previousStatus?: Task['lastStatus']
 ): SourceTaskUpdate {
-	const update: SourceTaskUpdate = { taskId: t.taskArn, updateType, task: t, timestamp: new Date(T0) };
+	const update: SourceTaskUpdate = {
+		taskId: t.taskArn,
+		updateType,
+		task: t,
+		timestamp: new Date(T0)
+	};
 	if (previousStatus !== undefined) update.previousStatus = previousStatus;
 	return update;
 }

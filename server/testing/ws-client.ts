@@ -10,7 +10,8 @@ import {
 	type ClientMessageType,
 	type ServerMessage,
 	type ServerMessageType,
-	type Stream
+	type Stream,
+	type StreamItems
 } from '../../src/lib/protocol/index';
 
 /** How a connection ended. */
@@ -92,7 +93,11 @@ export class TestClient {
 	}
 
 	/** Wait until `predicate` holds (checked on every frame and on close). */
-	async until<T>(predicate: () => T | undefined | false, timeoutMs = 3000, what = 'condition'): Promise<T> {
+	async until<T>(
+		predicate: () => T | undefined | false,
+		timeoutMs = 3000,
+		what = 'condition'
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const value = predicate();
@@ -129,6 +134,23 @@ export class TestClient {
 			timeoutMs,
 			`${type}${where.id ? ` id=${where.id}` : ''}`
 		);
+	}
+
+	/** The `history` reply to request `id`, with items typed for `stream`. */
+	async history<S extends Stream>(
+		id: string,
+		stream: S
+	): Promise<{ items: StreamItems[S][]; complete: boolean; epoch: string; resourceId: string }> {
+		const reply = await this.next('history', { id });
+		if (reply.payload.stream !== stream) {
+			throw new Error(`history for ${reply.payload.stream}, expected ${stream}`);
+		}
+		return reply.payload as unknown as {
+			items: StreamItems[S][];
+			complete: boolean;
+			epoch: string;
+			resourceId: string;
+		};
 	}
 
 	/** The reply to request `id` (any type). */

@@ -53,7 +53,9 @@ describe('LogRow', () => {
 
 	it('renders ANSI colours as styled spans and drops other escapes', () => {
 		const { container } = render(LogRow, {
-			entry: entry({ message: '\x1b[31mred\x1b[0m plain \x1b[1;38;5;46mbold\x1b[0m\x1b]0;title\x07 end' })
+			entry: entry({
+				message: '\x1b[31mred\x1b[0m plain \x1b[1;38;5;46mbold\x1b[0m\x1b]0;title\x07 end'
+			})
 		});
 		const spans = [...container.querySelectorAll<HTMLElement>('.msg .seg')];
 		expect(spans.map((s) => s.textContent)).toEqual(['red', 'bold']);
@@ -109,9 +111,14 @@ describe('LogRow', () => {
 		await fireEvent.click(screen.getByRole('button', { name: 'Show details' }));
 		expect(ontoggle).toHaveBeenCalledWith(true);
 		const pre = container.querySelector('pre.json')!;
-		expect(pre.textContent).toBe('{\n  "level": "info",\n  "id": 12345678901234567890,\n  "ok": true\n}');
+		expect(pre.textContent).toBe(
+			'{\n  "level": "info",\n  "id": 12345678901234567890,\n  "ok": true\n}'
+		);
 		expect(pre.querySelector('.j-key')?.textContent).toBe('"level"');
-		expect(screen.getByRole('button', { name: 'Hide details' })).toHaveAttribute('aria-expanded', 'true');
+		expect(screen.getByRole('button', { name: 'Hide details' })).toHaveAttribute(
+			'aria-expanded',
+			'true'
+		);
 	});
 
 	it('collapses the stack trace until the row is expanded', async () => {
@@ -124,7 +131,9 @@ describe('LogRow', () => {
 		});
 		expect(container.querySelector('pre.stack')).toBeNull();
 		await fireEvent.click(screen.getByRole('button', { name: 'stack trace' }));
-		expect(container.querySelector('pre.stack')).toHaveTextContent('at a.b(C.java:1) at d.e(F.java:2)');
+		expect(container.querySelector('pre.stack')).toHaveTextContent(
+			'at a.b(C.java:1) at d.e(F.java:2)'
+		);
 		await fireEvent.click(screen.getByRole('button', { name: 'Hide details' }));
 		expect(container.querySelector('pre.stack')).toBeNull();
 	});

@@ -22,7 +22,9 @@ describe('MetricsChart', () => {
 			data: series([10], [100]),
 			unavailable: 'Metrics not available from KECS'
 		});
-		expect(screen.getByTestId('metrics-unavailable')).toHaveTextContent('Metrics not available from KECS');
+		expect(screen.getByTestId('metrics-unavailable')).toHaveTextContent(
+			'Metrics not available from KECS'
+		);
 		expect(screen.queryByTestId('metrics-cpu')).toBeNull();
 		expect(screen.getByTestId('metrics-chart')).not.toHaveTextContent(/\d+(\.\d)? %/);
 	});
@@ -56,7 +58,9 @@ describe('MetricsChart', () => {
 		data.mem.push(222);
 		data.t = Float64Array.from([now, now + 1]);
 		await rerender({ data, version: 1 });
-		await vi.waitFor(() => expect(screen.getByTestId('metrics-cpu')).toHaveTextContent('CPU 64.5 %'));
+		await vi.waitFor(() =>
+			expect(screen.getByTestId('metrics-cpu')).toHaveTextContent('CPU 64.5 %')
+		);
 		expect(screen.getByTestId('metrics-mem')).toHaveTextContent('Mem 222 MiB');
 	});
 });

@@ -20,7 +20,12 @@ const STATES = [
 ];
 
 function stateEls(container: HTMLElement): Map<string, Element> {
-	return new Map([...container.querySelectorAll('[data-state]')].map((el) => [el.getAttribute('data-state')!, el]));
+	return new Map(
+		[...container.querySelectorAll('[data-state]')].map((el) => [
+			el.getAttribute('data-state')!,
+			el
+		])
+	);
 }
 
 describe('StatechartView', () => {
@@ -40,11 +45,16 @@ describe('StatechartView', () => {
 			active: ['open.heartbeat.waiting']
 		});
 		const active = () =>
-			[...container.querySelectorAll('[data-active="true"]')].map((el) => el.getAttribute('data-state')).sort();
+			[...container.querySelectorAll('[data-active="true"]')]
+				.map((el) => el.getAttribute('data-state'))
+				.sort();
 		expect(active()).toEqual(['open', 'open.heartbeat', 'open.heartbeat.waiting']);
 		await rerender({ active: ['backoff'] });
 		expect(active()).toEqual(['backoff']);
-		expect(screen.getByRole('img')).toHaveAttribute('aria-label', expect.stringContaining('active: backoff'));
+		expect(screen.getByRole('img')).toHaveAttribute(
+			'aria-label',
+			expect.stringContaining('active: backoff')
+		);
 	});
 
 	it('lists the last transitions newest first and marks the edge just taken', () => {
@@ -82,7 +92,10 @@ describe('StatechartView', () => {
 			machine: sampleConnectionMachine,
 			active: stateValueToPaths(actor.getSnapshot().value)
 		});
-		expect(container.querySelector('[data-state="open.heartbeat.waiting"]')).toHaveAttribute('data-active', 'true');
+		expect(container.querySelector('[data-state="open.heartbeat.waiting"]')).toHaveAttribute(
+			'data-active',
+			'true'
+		);
 		actor.stop();
 	});
 
@@ -91,7 +104,8 @@ describe('StatechartView', () => {
 	it.runIf(Object.keys(real).length > 0)('draws the real connection machine', async () => {
 		const mod = (await Object.values(real)[0]!()) as Record<string, unknown>;
 		const machine = Object.values(mod).find(
-			(v): v is AnyStateMachine => typeof v === 'object' && v !== null && 'root' in v && 'config' in v
+			(v): v is AnyStateMachine =>
+				typeof v === 'object' && v !== null && 'root' in v && 'config' in v
 		);
 		expect(machine).toBeDefined();
 		const { container } = render(StatechartView, { machine: machine! });

@@ -121,6 +121,18 @@ describe('VirtualList', () => {
 		expect(pending()).toBe(0);
 	});
 
+	it('reuses row elements while following instead of recreating them', async () => {
+		const r = ring(1000, 1000);
+		render(Harness, { source: r });
+		await tick();
+		const before = [...viewport().querySelectorAll('.vl-row')];
+		add(r, 1000, 500); // a whole window of new lines, and eviction
+		const after = [...viewport().querySelectorAll('.vl-row')];
+		expect(after).toEqual(before);
+		expect(seqs().at(-1)).toBe(1499);
+		expect(seqs()).toEqual([...seqs()].sort((a, b) => a - b));
+	});
+
 	it('pauses when the user scrolls up, keeps the view still and counts new lines', async () => {
 		const r = ring(1000, 5000);
 		render(Harness, { source: r });
@@ -335,7 +347,9 @@ describe('VirtualList', () => {
 			expect(seqs()).toContain(20);
 			const block = viewport().querySelector<HTMLElement>('.vl-rows')!;
 			const firstIndex = Number(rows()[0]!.dataset.index);
-			expect(block.style.transform).toBe(`translateY(${firstIndex * ROW + (firstIndex > 5 ? 100 : 0)}px)`);
+			expect(block.style.transform).toBe(
+				`translateY(${firstIndex * ROW + (firstIndex > 5 ? 100 : 0)}px)`
+			);
 
 			expanded.delete(5);
 			flushSync();

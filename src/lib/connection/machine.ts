@@ -880,24 +880,11 @@ export const connectionMachine = connectionSetup.createMachine({
 									entry: ['preparePing', 'writePing'],
 									on: {
 										'heartbeat.pong': 'waiting',
-										'browser.visible': {
-											guard: 'pongOverdue',
-											target: '#connection.heartbeatTimeout'
-										},
-										'browser.focus': {
-											guard: 'pongOverdue',
-											target: '#connection.heartbeatTimeout'
-										},
-										'browser.pageshow': {
-											guard: 'pongOverdue',
-											target: '#connection.heartbeatTimeout'
-										},
+										'browser.visible': overdue,
+										'browser.focus': overdue,
+										'browser.pageshow': overdue,
 										'browser.online': [
-											{
-												guard: 'pongOverdue',
-												target: '#connection.heartbeatTimeout',
-												actions: 'markOnline'
-											},
+											{ ...overdue, actions: 'markOnline' },
 											{ actions: 'markOnline' }
 										]
 									},

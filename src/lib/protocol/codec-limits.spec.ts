@@ -17,7 +17,10 @@ describe('default frame limits', () => {
 	});
 
 	it('accepts a server log_batch larger than the 1 MiB client-frame limit', () => {
-		const frame = JSON.stringify({ type: 'log_batch', payload: Array.from({ length: 2000 }, (_, i) => entry(i + 1)) });
+		const frame = JSON.stringify({
+			type: 'log_batch',
+			payload: Array.from({ length: 2000 }, (_, i) => entry(i + 1))
+		});
 		expect(frame.length).toBeGreaterThan(DEFAULT_MAX_FRAME_BYTES);
 		expect(decodeServerFrame(frame).ok).toBe(true);
 		expect(decodeServerFrame('x'.repeat(DEFAULT_MAX_SERVER_FRAME_BYTES + 1))).toMatchObject({
@@ -28,6 +31,9 @@ describe('default frame limits', () => {
 
 	it('keeps 1 MiB for client frames', () => {
 		const frame = JSON.stringify({ type: 'message', payload: 'x'.repeat(DEFAULT_MAX_FRAME_BYTES) });
-		expect(decodeClientFrame(frame)).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+		expect(decodeClientFrame(frame)).toMatchObject({
+			ok: false,
+			error: { code: 'payload_too_large' }
+		});
 	});
 });

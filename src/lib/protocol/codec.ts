@@ -11,12 +11,7 @@ import {
 	serverPayloads,
 	STREAMS
 } from './schemas';
-import type {
-	ClientMessage,
-	DecodeError,
-	DecodeResult,
-	ServerMessage
-} from './types';
+import type { ClientMessage, DecodeError, DecodeResult, ServerMessage } from './types';
 
 /** Frames larger than this are refused before parsing (the gateway closes with 1009 first). */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -87,7 +82,8 @@ function decodeWith<M>(
 function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 	const env = envelope.safeParse(raw);
 	if (!env.success) {
-		const readable = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+		const readable =
+			typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
 		const error: DecodeError = {
 			code: 'invalid_message',
 			message: `not a message envelope: ${env.error.issues.map(describeIssue).join('; ')}`

@@ -43,6 +43,7 @@ const BEL = 0x07;
  * Anything that needs the slow path: C0 controls except tab and newline, DEL, C1 controls, and the
  * Unicode bidi embedding/override/isolate characters (the "Trojan Source" trick). Compiled once.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NEEDS_WORK = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 /** Bidi controls are dropped (a log line must not reorder the text that follows it). */

@@ -17,9 +17,12 @@ export function parseColor(color: string): { r: number; g: number; b: number; a:
 			a: 1
 		};
 	}
-	const fn = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)\s*(?:[,/]\s*([\d.]+%?))?\s*\)$/i.exec(s);
+	const fn = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)\s*(?:[,/]\s*([\d.]+%?))?\s*\)$/i.exec(
+		s
+	);
 	if (!fn) return null;
-	const alpha = fn[4] === undefined ? 1 : fn[4].endsWith('%') ? parseFloat(fn[4]) / 100 : Number(fn[4]);
+	const alpha =
+		fn[4] === undefined ? 1 : fn[4].endsWith('%') ? parseFloat(fn[4]) / 100 : Number(fn[4]);
 	return { r: Number(fn[1]), g: Number(fn[2]), b: Number(fn[3]), a: alpha };
 }
 

@@ -43,12 +43,7 @@ export interface ChartNode {
  * right) between other states of one column, `self` for a loop.
  */
 export type ChartEdgeKind =
-	| 'forward'
-	| 'lane-top'
-	| 'lane-bottom'
-	| 'vertical'
-	| 'sibling'
-	| 'self';
+	'forward' | 'lane-top' | 'lane-bottom' | 'vertical' | 'sibling' | 'self';
 
 /** One or more transitions between the same two states, drawn as one arrow. */
 export interface ChartEdge {
@@ -275,7 +270,7 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 			handles.set(idOf(t.source), list);
 			continue;
 		}
-		const source = t.source;
+		let source = t.source;
 		let target = t.target;
 		let label = t.label;
 		let kind: ChartEdgeKind | undefined;
@@ -287,16 +282,24 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 			kind = 'self';
 		}
 		if (source === root) continue; // root-level transitions have nowhere to be drawn
+		// The container both ends sit in, and its children that hold each end.
+		let k = 0;
+		while (k < source.path.length && k < target.path.length && source.path[k] === target.path[k])
+			k++;
+		if (kind === 'self') k = source.path.length - 1;
+		const container = byId.get(source.path.slice(0, k).join('.'))!;
+		const from = byId.get(source.path.slice(0, k + 1).join('.'))!;
+		const to = byId.get(target.path.slice(0, k + 1).join('.'))!;
+		// A transition from or to a state nested inside one of those children is drawn from or to
+		// the child's border, with the inner state named in its label: arrows never cut through
+		// containers, and nothing is lost (`connecting: after connectTimeout`, `retry → open.x`).
+		if (source !== from) label = `${source.path.slice(k + 1).join('.')}: ${label}`;
+		if (target !== to) label = `${label} → ${target.path.slice(k + 1).join('.')}`;
+		source = from;
+		target = to;
 		const key = `${idOf(source)}->${idOf(target)}`;
 		let edge = edges.get(key);
 		if (edge === undefined) {
-			let k = 0;
-			while (k < source.path.length && k < target.path.length && source.path[k] === target.path[k])
-				k++;
-			if (kind === 'self') k = source.path.length - 1;
-			const container = byId.get(source.path.slice(0, k).join('.'))!;
-			const from = byId.get(source.path.slice(0, k + 1).join('.'))!;
-			const to = byId.get(target.path.slice(0, k + 1).join('.'))!;
 			edge = {
 				source,
 				target,
@@ -592,7 +595,11 @@ function portOffset(
 		.sort((a, b) => along(a) - along(b));
 	const n = siblings.length;
 	if (n <= 1) return 0;
-	const step = Math.min(10, (room * 0.8) / (n - 1));
+	// Ends on a container spread over its side; on a state, stay close together.
+	const step = Math.min(
+		node.type === 'compound' || node.type === 'parallel' ? 30 : 10,
+		(room * 0.8) / (n - 1)
+	);
 	return (siblings.indexOf(edge) - (n - 1) / 2) * step;
 }
 
@@ -601,7 +608,7 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 	const t = boxes.get(idOf(e.target))!;
 	const container = boxes.get(idOf(e.container))!;
 	const size = labelSize(e.labels);
-	const cy = (b: Box) => b.y + (b.kids.length > 0 ? Math.min(b.h / 2, M.header + 20) : b.h / 2);
+	const cy = (b: Box) => b.y + b.h / 2;
 	let d: string;
 	let lx: number;
 	let ly: number;
@@ -673,14 +680,25 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 		const end = (b: Box, which: 'source' | 'target', facing: 1 | -1) => {
 			const { i, n } = rank(b, which);
 			if (open(b)) {
-				const x = b.x + b.w / 2 + (i - (n - 1) / 2) * Math.min(12, (b.w * 0.6) / Math.max(1, n - 1));
-				return { x, y: topLane ? b.y - (which === 'target' ? 1 : 0) : b.y + b.h + (which === 'target' ? 1 : 0), rail: null };
+				const x =
+					b.x + b.w / 2 + (i - (n - 1) / 2) * Math.min(12, (b.w * 0.6) / Math.max(1, n - 1));
+				return {
+					x,
+					y: topLane
+						? b.y - (which === 'target' ? 1 : 0)
+						: b.y + b.h + (which === 'target' ? 1 : 0),
+					rail: null
+				};
 			}
 			const side = facing > 0 ? b.x + b.w : b.x;
 			const y = b.y + Math.min(b.h / 2, M.header + 20) + (i - (n - 1) / 2) * 6;
 			// Boxes farther from the lane get the outer rails, so no exit crosses another rail.
 			const depth = topLane ? b.row : b.columnSize - 1 - b.row;
-			return { x: side + facing * (which === 'target' ? 1 : 0), y, rail: side + facing * (12 + depth * 8) };
+			return {
+				x: side + facing * (which === 'target' ? 1 : 0),
+				y,
+				rail: side + facing * (12 + depth * 8)
+			};
 		};
 		const a = end(from, 'source', rightward ? 1 : -1);
 		const b = end(to, 'target', rightward ? -1 : 1);
@@ -693,7 +711,12 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 			ax = a.rail;
 		}
 		const bx = b.rail ?? b.x;
-		const rr = Math.min(r, Math.abs(bx - ax) / 2, Math.abs(laneY - a.y) / 2, Math.abs(laneY - b.y) / 2);
+		const rr = Math.min(
+			r,
+			Math.abs(bx - ax) / 2,
+			Math.abs(laneY - a.y) / 2,
+			Math.abs(laneY - b.y) / 2
+		);
 		path +=
 			` L${ax},${laneY - v * rr} Q${ax},${laneY} ${ax + h * rr},${laneY}` +
 			` L${bx - h * rr},${laneY} Q${bx},${laneY} ${bx},${laneY - v * rr}`;

@@ -43,6 +43,12 @@ export {
 	type TaskView
 } from './tasks';
 export { ColumnarRing, Ring, type RingView } from './ring';
-export { animationFrame, FrameBatcher, realTimers, type FrameScheduler, type Timers } from './frame';
+export {
+	animationFrame,
+	FrameBatcher,
+	realTimers,
+	type FrameScheduler,
+	type Timers
+} from './frame';
 export { checkLogFilter, compileLogFilter } from './log-filter';
 export type { StreamClient, ContextOptions } from './stream-client';

@@ -43,7 +43,10 @@ export function checkLogFilter(filter: LogFilter | null | undefined): CheckedFil
 	}
 	if (filter.search) {
 		if (filter.search.length > LIMITS.search) {
-			return { ok: false, error: `Search is too long (${filter.search.length} > ${LIMITS.search})` };
+			return {
+				ok: false,
+				error: `Search is too long (${filter.search.length} > ${LIMITS.search})`
+			};
 		}
 		out.search = filter.search;
 	}

@@ -41,14 +41,22 @@ function setup(options: LogStreamOptions = {}, historyItems: unknown[] = []) {
 describe('createLogStream over the real client', () => {
 	it('subscribes once with history, an explicit filter and the task as resource', () => {
 		h = streamHarness();
-		const stream = createLogStream(h.client, { taskId: TASK_A, maxBufferSize: 500, schedule: h.frames.schedule });
+		const stream = createLogStream(h.client, {
+			taskId: TASK_A,
+			maxBufferSize: 500,
+			schedule: h.frames.schedule
+		});
 		const off = stream.logs.subscribe(() => {});
 		h.open();
 		expect(h.sent('subscribe')).toEqual([
 			{ type: 'subscribe', payload: { stream: 'logs', resourceId: TASK_A } }
 		]);
 		expect(h.sent('update_filter')).toEqual([]);
-		expect(h.sent('request_history')[0]?.payload).toEqual({ stream: 'logs', resourceId: TASK_A, limit: 500 });
+		expect(h.sent('request_history')[0]?.payload).toEqual({
+			stream: 'logs',
+			resourceId: TASK_A,
+			limit: 500
+		});
 		off();
 		expect(h.sent('unsubscribe')).toEqual([
 			{ type: 'unsubscribe', payload: { stream: 'logs', resourceId: TASK_A } }
@@ -151,7 +159,12 @@ describe('createLogStream over the real client', () => {
 		expect(seqsOf(logs.last())).toEqual([7, 8, 9]);
 		expect(get(stream.dropped)).toBe(4);
 		expect(get(stream.gaps)).toEqual([
-			{ kind: 'gap', seq: 3, missing: 4, reason: 'paused: more lines arrived than the buffer holds' }
+			{
+				kind: 'gap',
+				seq: 3,
+				missing: 4,
+				reason: 'paused: more lines arrived than the buffer holds'
+			}
 		]);
 	});
 
@@ -159,7 +172,10 @@ describe('createLogStream over the real client', () => {
 		const { stream } = setup({ maxBufferSize: 10 }, [logEntry(1)]);
 		stream.pause();
 		h.ws().message(logBatch([2]));
-		h.ws().message({ type: 'dropped', payload: { stream: 'logs', count: 3, reason: 'slow_consumer' } });
+		h.ws().message({
+			type: 'dropped',
+			payload: { stream: 'logs', count: 3, reason: 'slow_consumer' }
+		});
 		h.ws().message(logBatch([6]));
 		h.flush();
 		expect(describeView(stream)).toEqual([1]);
@@ -170,7 +186,10 @@ describe('createLogStream over the real client', () => {
 
 	it('adds the server’s dropped notices with a marker where the lines are missing', () => {
 		const { stream } = setup({}, [logEntry(1), logEntry(2)]);
-		h.ws().message({ type: 'dropped', payload: { stream: 'logs', count: 40, reason: 'slow_consumer' } });
+		h.ws().message({
+			type: 'dropped',
+			payload: { stream: 'logs', count: 40, reason: 'slow_consumer' }
+		});
 		h.ws().message(logBatch([43, 44]));
 		h.flush();
 		expect(get(stream.dropped)).toBe(40);
@@ -235,7 +254,12 @@ describe('createLogStream over the real client', () => {
 		expect(stream.setFilter({ levels: ['error', 'warn'], search: '' })).toBe(true);
 		const sent = h.ws().sentMessages().slice(sentBefore);
 		// The registry sets the stream's filter before the history request, so history comes filtered.
-		expect(sent.map((m) => m.type)).toEqual(['unsubscribe', 'update_filter', 'subscribe', 'request_history']);
+		expect(sent.map((m) => m.type)).toEqual([
+			'unsubscribe',
+			'update_filter',
+			'subscribe',
+			'request_history'
+		]);
 		expect(sent[1]!.payload).toEqual({ stream: 'logs', filter: { levels: ['error', 'warn'] } });
 		expect(logs.last()).toEqual([]);
 		expect(get(stream.filter)).toEqual({ levels: ['error', 'warn'] });
@@ -295,7 +319,10 @@ describe('createLogStream over the real client', () => {
 	});
 
 	it('highlights without filtering', () => {
-		const { stream, logs } = setup({}, [logEntry(1, { message: 'GET /a 200' }), logEntry(2, { message: 'timeout' })]);
+		const { stream, logs } = setup({}, [
+			logEntry(1, { message: 'GET /a 200' }),
+			logEntry(2, { message: 'timeout' })
+		]);
 		stream.setHighlight(['timeout', 'a.b']);
 		const hl = get(stream.highlight);
 		expect(hl.terms).toEqual(['timeout', 'a.b']);
@@ -310,7 +337,10 @@ describe('createLogStream over the real client', () => {
 
 	it('clear empties the buffer and resets the counters', () => {
 		const { stream, logs } = setup({}, [logEntry(1)]);
-		h.ws().message({ type: 'dropped', payload: { stream: 'logs', count: 5, reason: 'slow_consumer' } });
+		h.ws().message({
+			type: 'dropped',
+			payload: { stream: 'logs', count: 5, reason: 'slow_consumer' }
+		});
 		h.ws().message(logBatch([7]));
 		h.flush();
 		expect(get(stream.dropped)).toBe(5);
@@ -347,7 +377,17 @@ describe('createLogStream over the real client', () => {
 		expect(h.sent('subscribe')).toHaveLength(1);
 		h.confirm('logs');
 		for (const r of h.sent('request_history')) {
-			h.ws().message({ type: 'history', id: r.id, payload: { stream: 'logs', resourceId: '*', epoch: 'e1', items: [logEntry(1)], complete: true } });
+			h.ws().message({
+				type: 'history',
+				id: r.id,
+				payload: {
+					stream: 'logs',
+					resourceId: '*',
+					epoch: 'e1',
+					items: [logEntry(1)],
+					complete: true
+				}
+			});
 		}
 		h.ws().message(logBatch([2]));
 		h.flush();

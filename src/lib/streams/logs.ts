@@ -16,7 +16,7 @@
  */
 import type { Readable } from 'svelte/store';
 import type { ItemsMeta, SubscriptionStatus } from '$lib/connection/subscriptions';
-import { LOG_LEVELS, type LogEntry, type LogLevel } from '$lib/protocol';
+import { LOG_LEVELS, type LogEntry } from '$lib/protocol';
 import { compileSearch, escapeRegExp, type Matcher } from '$lib/render/highlight';
 import { detectLevel } from '$lib/render/level';
 import { isLogGap, type LogGap } from '$lib/render/log-gap';
@@ -419,7 +419,12 @@ class LogStreamCore {
 			return start;
 		}
 		// Another epoch: the server restarted and lost what it had not sent.
-		this.#insertGap({ kind: 'gap', seq: items[0]!.seq, missing: join.gap, reason: 'server restarted' });
+		this.#insertGap({
+			kind: 'gap',
+			seq: items[0]!.seq,
+			missing: join.gap,
+			reason: 'server restarted'
+		});
 		return start;
 	}
 
@@ -662,5 +667,3 @@ export function createLogStream(
 export function useWebSocketLogStream(options: LogStreamOptions & ContextOptions = {}): LogStream {
 	return createLogStream(contextClient(options), options);
 }
-
-export type { LogLevel };

@@ -20,8 +20,16 @@ function update(seq: number, task: string, samples: Array<[t: number, cpu: numbe
 			resourceId: task,
 			taskId: task,
 			serviceName: 'web',
-			cpu: { name: 'cpu', unit: 'percent', points: samples.map(([t, cpu]) => ({ timestamp: at(t), value: cpu })) },
-			memory: { name: 'memory', unit: 'MiB', points: samples.map(([t, , mem]) => ({ timestamp: at(t), value: mem })) }
+			cpu: {
+				name: 'cpu',
+				unit: 'percent',
+				points: samples.map(([t, cpu]) => ({ timestamp: at(t), value: cpu }))
+			},
+			memory: {
+				name: 'memory',
+				unit: 'MiB',
+				points: samples.map(([t, , mem]) => ({ timestamp: at(t), value: mem }))
+			}
 		}
 	};
 }
@@ -56,7 +64,12 @@ describe('createMetricsStream over the real client', () => {
 	it('keeps columnar samples per task, oldest first, with the newest as latest()', () => {
 		const { stream, metrics } = setup({ taskIds: [TASK_A] });
 		h.confirm('metrics', { resourceId: TASK_A });
-		h.history('metrics', [update(1, TASK_A, [[0, 10, 100], [1, 11, 101]])]);
+		h.history('metrics', [
+			update(1, TASK_A, [
+				[0, 10, 100],
+				[1, 11, 101]
+			])
+		]);
 		h.ws().message({ type: 'metric_update', payload: update(2, TASK_A, [[2, 12, 102]]) });
 		h.flush();
 		const a = byTask(metrics.last(), TASK_A);
@@ -75,9 +88,26 @@ describe('createMetricsStream over the real client', () => {
 	it('drops duplicate and out-of-order samples (replays, overlapping history)', () => {
 		const { metrics } = setup();
 		h.confirm('metrics');
-		h.history('metrics', [update(1, TASK_A, [[0, 1, 1], [1, 2, 2]])]);
-		h.ws().message({ type: 'metric_update', payload: update(1, TASK_A, [[0, 1, 1], [1, 2, 2]]) });
-		h.ws().message({ type: 'metric_update', payload: update(2, TASK_A, [[1, 9, 9], [2, 3, 3]]) });
+		h.history('metrics', [
+			update(1, TASK_A, [
+				[0, 1, 1],
+				[1, 2, 2]
+			])
+		]);
+		h.ws().message({
+			type: 'metric_update',
+			payload: update(1, TASK_A, [
+				[0, 1, 1],
+				[1, 2, 2]
+			])
+		});
+		h.ws().message({
+			type: 'metric_update',
+			payload: update(2, TASK_A, [
+				[1, 9, 9],
+				[2, 3, 3]
+			])
+		});
 		h.flush();
 		expect(Array.from(byTask(metrics.last(), TASK_A).columns.cpu)).toEqual([1, 2, 3]);
 	});
@@ -99,9 +129,20 @@ describe('createMetricsStream over the real client', () => {
 		const { metrics } = setup({ maxPoints: 3, interval: 0 });
 		h.confirm('metrics');
 		h.history('metrics', []);
-		h.ws().message({ type: 'metric_update', payload: update(1, TASK_A, [[0, 0, 0], [1, 1, 1], [2, 2, 2], [3, 3, 3], [4, 4, 4]]) });
+		h.ws().message({
+			type: 'metric_update',
+			payload: update(1, TASK_A, [
+				[0, 0, 0],
+				[1, 1, 1],
+				[2, 2, 2],
+				[3, 3, 3],
+				[4, 4, 4]
+			])
+		});
 		h.flush();
-		expect(Array.from(byTask(metrics.last(), TASK_A).columns.t).map((t) => t - T0 / 1000)).toEqual([2, 3, 4]);
+		expect(Array.from(byTask(metrics.last(), TASK_A).columns.t).map((t) => t - T0 / 1000)).toEqual([
+			2, 3, 4
+		]);
 	});
 
 	it('publishes at most once per interval (and per frame), while latest() stays current', () => {
@@ -130,7 +171,11 @@ describe('createMetricsStream over the real client', () => {
 		for (const r of h.sent('request_history')) {
 			const resourceId = r.payload!.resourceId as string;
 			const items = resourceId === TASK_A ? [update(1, TASK_A, [[0, 5, 5]])] : [];
-			h.ws().message({ type: 'history', id: r.id, payload: { stream: 'metrics', resourceId, epoch: 'e1', items, complete: true } });
+			h.ws().message({
+				type: 'history',
+				id: r.id,
+				payload: { stream: 'metrics', resourceId, epoch: 'e1', items, complete: true }
+			});
 		}
 		h.flush();
 		expect(metrics.last().map((m) => [m.taskId, m.size])).toEqual([
@@ -178,8 +223,15 @@ describe('createMetricsStream over the real client', () => {
 		const { metrics } = setup({ metrics: ['cpu', 'memory', 'network'], interval: 0 });
 		h.confirm('metrics');
 		const u = update(1, TASK_A, [[0, 1, 1]]);
-		const net = (v: number) => ({ name: 'rx', unit: 'bytes', points: [{ timestamp: new Date(T0).toISOString(), value: v }] });
-		(u.metrics as Record<string, unknown>).network = { rx: net(10), tx: { ...net(20), name: 'tx' } };
+		const net = (v: number) => ({
+			name: 'rx',
+			unit: 'bytes',
+			points: [{ timestamp: new Date(T0).toISOString(), value: v }]
+		});
+		(u.metrics as Record<string, unknown>).network = {
+			rx: net(10),
+			tx: { ...net(20), name: 'tx' }
+		};
 		h.history('metrics', [u]);
 		h.flush();
 		const a = byTask(metrics.last(), TASK_A);

@@ -14,7 +14,13 @@
 import type { Readable } from 'svelte/store';
 import type { ItemsMeta } from '$lib/connection/subscriptions';
 import type { MetricPoint, MetricSeries, MetricUpdate } from '$lib/protocol';
-import { animationFrame, FrameBatcher, realTimers, type FrameScheduler, type Timers } from './frame';
+import {
+	animationFrame,
+	FrameBatcher,
+	realTimers,
+	type FrameScheduler,
+	type Timers
+} from './frame';
 import { Lease, leasedCell, type LeasedCell } from './lease';
 import { LinkStores } from './link';
 import { ColumnarRing } from './ring';
@@ -162,7 +168,9 @@ class SeriesView implements MetricSeriesView {
 
 	get latest(): MetricPoint | undefined {
 		const i = lastFinite(this.values);
-		return i < 0 ? undefined : { timestamp: new Date(this.times[i]! * 1000), value: this.values[i]! };
+		return i < 0
+			? undefined
+			: { timestamp: new Date(this.times[i]! * 1000), value: this.values[i]! };
 	}
 }
 

@@ -37,7 +37,10 @@ describe('createNotifications over the real client', () => {
 			notification(2, { read: true }),
 			notification(3, { dismissed: true })
 		]);
-		expect(h.sent('request_history')[0]?.payload).toMatchObject({ stream: 'notifications', limit: 6 });
+		expect(h.sent('request_history')[0]?.payload).toMatchObject({
+			stream: 'notifications',
+			limit: 6
+		});
 		expect(ids()).toEqual(['n-2', 'n-1']);
 		expect(unread.last()).toBe(1);
 		h.ws().message({ type: 'notification', payload: notification(4) });
@@ -56,7 +59,11 @@ describe('createNotifications over the real client', () => {
 		expect(list.last().find((n) => n.id === 'n-1')?.read).toBe(true);
 		const request = lastRequest('mark_as_read');
 		expect(request.payload).toEqual({ notificationId: 'n-1' });
-		h.ws().message({ type: 'notification_update', id: request.id, payload: { id: 'n-1', changes: { read: true } } });
+		h.ws().message({
+			type: 'notification_update',
+			id: request.id,
+			payload: { id: 'n-1', changes: { read: true } }
+		});
 		await settle();
 		h.flush();
 		expect(unread.last()).toBe(1);
@@ -85,7 +92,10 @@ describe('createNotifications over the real client', () => {
 		stream.markAsRead('n-1');
 		stream.markAsRead('n-2');
 		// Another tab's read of n-2 arrives (broadcast, no id); ours then time out.
-		h.ws().message({ type: 'notification_update', payload: { id: 'n-2', changes: { read: true } } });
+		h.ws().message({
+			type: 'notification_update',
+			payload: { id: 'n-2', changes: { read: true } }
+		});
 		h.clock.advance(1000);
 		await settle();
 		h.flush();
@@ -99,8 +109,14 @@ describe('createNotifications over the real client', () => {
 	it('shows a read made in another tab or client (broadcast update)', () => {
 		const { unread } = setup({}, [notification(1), notification(2)]);
 		expect(unread.last()).toBe(2);
-		h.ws().message({ type: 'notification_update', payload: { id: 'n-2', changes: { read: true } } });
-		h.ws().message({ type: 'notification_update', payload: { id: 'n-1', changes: { dismissed: true } } });
+		h.ws().message({
+			type: 'notification_update',
+			payload: { id: 'n-2', changes: { read: true } }
+		});
+		h.ws().message({
+			type: 'notification_update',
+			payload: { id: 'n-1', changes: { dismissed: true } }
+		});
 		h.flush();
 		expect(unread.last()).toBe(0);
 		expect(get(createNotifications(null).notifications)).toEqual([]);
@@ -112,28 +128,43 @@ describe('createNotifications over the real client', () => {
 		h.flush();
 		expect(ids()).toEqual(['n-1']);
 		const request = lastRequest('dismiss');
-		h.ws().message({ type: 'error', payload: { error: 'invalid_message', message: 'no', ref: request.id } });
+		h.ws().message({
+			type: 'error',
+			payload: { error: 'invalid_message', message: 'no', ref: request.id }
+		});
 		await settle();
 		h.flush();
 		expect(ids()).toEqual(['n-2', 'n-1']);
 
 		stream.dismiss('n-2');
 		const again = lastRequest('dismiss');
-		h.ws().message({ type: 'notification_update', id: again.id, payload: { id: 'n-2', changes: { dismissed: true } } });
+		h.ws().message({
+			type: 'notification_update',
+			id: again.id,
+			payload: { id: 'n-2', changes: { dismissed: true } }
+		});
 		await settle();
 		h.flush();
 		expect(ids()).toEqual(['n-1']);
 	});
 
 	it('marks all as read with one request, committed by the first confirmation', async () => {
-		const { stream, unread, lastRequest } = setup({}, [notification(1), notification(2), notification(3, { read: true })]);
+		const { stream, unread, lastRequest } = setup({}, [
+			notification(1),
+			notification(2),
+			notification(3, { read: true })
+		]);
 		stream.markAllAsRead();
 		h.flush();
 		expect(unread.last()).toBe(0);
 		expect(h.sent('mark_all_as_read')).toHaveLength(1);
 		const request = lastRequest('mark_all_as_read');
 		// The server confirms one per changed notification; the rest may come in later frames.
-		h.ws().message({ type: 'notification_update', id: request.id, payload: { id: 'n-1', changes: { read: true } } });
+		h.ws().message({
+			type: 'notification_update',
+			id: request.id,
+			payload: { id: 'n-1', changes: { read: true } }
+		});
 		await settle();
 		h.flush();
 		expect(unread.last()).toBe(0);
@@ -154,7 +185,10 @@ describe('createNotifications over the real client', () => {
 		h.flush();
 		expect(unread.last()).toBe(0);
 		const request = lastRequest('mark_all_as_read');
-		h.ws().message({ type: 'error', payload: { error: 'rate_limit_exceeded', message: 'slow down', ref: request.id } });
+		h.ws().message({
+			type: 'error',
+			payload: { error: 'rate_limit_exceeded', message: 'slow down', ref: request.id }
+		});
 		await settle();
 		h.flush();
 		expect(unread.last()).toBe(2);
@@ -175,7 +209,11 @@ describe('createNotifications over the real client', () => {
 		await settle();
 		const resent = ws.sentMessages().filter((m) => m.type === 'mark_as_read');
 		expect(resent).toHaveLength(1);
-		ws.message({ type: 'notification_update', id: resent[0]!.id, payload: { id: 'n-1', changes: { read: true } } });
+		ws.message({
+			type: 'notification_update',
+			id: resent[0]!.id,
+			payload: { id: 'n-1', changes: { read: true } }
+		});
 		await settle();
 		h.flush();
 		expect(unread.last()).toBe(0);
@@ -190,7 +228,11 @@ describe('createNotifications over the real client', () => {
 		expect(requests.map((r) => r.payload?.notificationId).sort()).toEqual(['n-1', 'n-2', 'n-3']);
 		for (const r of requests) {
 			const id = r.payload!.notificationId as string;
-			h.ws().message({ type: 'notification_update', id: r.id, payload: { id, changes: { dismissed: true } } });
+			h.ws().message({
+				type: 'notification_update',
+				id: r.id,
+				payload: { id, changes: { dismissed: true } }
+			});
 		}
 		await settle();
 		h.flush();
@@ -198,12 +240,15 @@ describe('createNotifications over the real client', () => {
 	});
 
 	it('keeps only the notifications its filter accepts', () => {
-		const { ids } = setup({ filter: { types: ['error', 'warning'], priorities: ['high', 'critical'] } }, [
-			notification(1, { type: 'error', priority: 'high' }),
-			notification(2, { type: 'info', priority: 'high' }),
-			notification(3, { type: 'warning' }),
-			notification(4, { type: 'warning', priority: 'critical' })
-		]);
+		const { ids } = setup(
+			{ filter: { types: ['error', 'warning'], priorities: ['high', 'critical'] } },
+			[
+				notification(1, { type: 'error', priority: 'high' }),
+				notification(2, { type: 'info', priority: 'high' }),
+				notification(3, { type: 'warning' }),
+				notification(4, { type: 'warning', priority: 'critical' })
+			]
+		);
 		expect(ids()).toEqual(['n-4', 'n-1']);
 	});
 

@@ -204,7 +204,13 @@ class NotificationsCore {
 			}
 			if (n.dismissed === true) continue;
 			if (this.#accept !== null && !this.#accept(n)) continue;
-			this.#entries.set(n.id, { confirmed: n, epoch, pendingRead: 0, pendingDismiss: 0, shown: undefined });
+			this.#entries.set(n.id, {
+				confirmed: n,
+				epoch,
+				pendingRead: 0,
+				pendingDismiss: 0,
+				shown: undefined
+			});
 			fresh.push(n.id);
 		}
 		if (fresh.length > 0) this.#order = fresh.reverse().concat(this.#order);

@@ -19,7 +19,12 @@ describe('Ring', () => {
 		const ring = new Ring<string>(2);
 		ring.pushMany(['a', 'b', 'c']);
 		expect([ring.first, ring.head]).toEqual([1, 3]);
-		expect([ring.at(0), ring.at(1), ring.at(2), ring.at(3)]).toEqual([undefined, 'b', 'c', undefined]);
+		expect([ring.at(0), ring.at(1), ring.at(2), ring.at(3)]).toEqual([
+			undefined,
+			'b',
+			'c',
+			undefined
+		]);
 		ring.clear();
 		expect([ring.size, ring.first, ring.head, ring.evicted]).toEqual([0, 3, 3, 1]);
 		ring.push('d');
@@ -104,7 +109,10 @@ describe('ColumnarRing', () => {
 			for (let i = 0; i < capacity; i++, t++) ring.push(t, [t]);
 			expect([Array.from(times), Array.from(values)]).toEqual(before);
 			// ...and the ring itself is right after the compactions.
-			const expected = Array.from({ length: Math.min(t, capacity) }, (_, k) => t - Math.min(t, capacity) + k);
+			const expected = Array.from(
+				{ length: Math.min(t, capacity) },
+				(_, k) => t - Math.min(t, capacity) + k
+			);
 			expect(Array.from(ring.times())).toEqual(expected);
 			expect(Array.from(ring.values(0))).toEqual(expected);
 		}

@@ -8,12 +8,7 @@ import type { ConnectionState } from '$lib/connection/machine';
 import type { SubscribeOptions } from '$lib/connection/subscriptions';
 import type { Connection } from '$lib/connection/svelte/connection';
 import { getConnectionContext } from '$lib/connection/svelte/context';
-import type {
-	ClientMessageType,
-	ClientPayloads,
-	ServerMessage,
-	Stream
-} from '$lib/protocol';
+import type { ClientMessageType, ClientPayloads, ServerMessage, Stream } from '$lib/protocol';
 
 /** The part of `ConnectionClient` the streams use. */
 export interface StreamClient {

@@ -48,19 +48,50 @@ function setup(options: TaskUpdatesOptions = {}, history: unknown[] = [], now = 
 describe('createTaskUpdates over the real client', () => {
 	it('builds tasks from history and merges created, status_changed with changes, updated', () => {
 		const { stream, tasks, send } = setup({}, [
-			taskUpdate(1, { updateType: 'created', task: task(TASK_A, 'PROVISIONING'), previousStatus: undefined }),
-			taskUpdate(2, { taskId: TASK_B, updateType: 'created', task: task(TASK_B, 'PENDING'), previousStatus: undefined })
+			taskUpdate(1, {
+				updateType: 'created',
+				task: task(TASK_A, 'PROVISIONING'),
+				previousStatus: undefined
+			}),
+			taskUpdate(2, {
+				taskId: TASK_B,
+				updateType: 'created',
+				task: task(TASK_B, 'PENDING'),
+				previousStatus: undefined
+			})
 		]);
 		expect(h.sent('request_history')[0]?.payload).toMatchObject({ stream: 'tasks', limit: 1000 });
 		expect(tasks.last().get(TASK_A)?.lastStatus).toBe('PROVISIONING');
 		// A partial change (no snapshot), as KECS may send.
-		send({ taskId: TASK_A, seq: 3, updateType: 'status_changed', previousStatus: 'PROVISIONING', changes: { lastStatus: 'RUNNING', startedAt: iso(T0) }, timestamp: iso(T0) });
-		send({ taskId: TASK_B, seq: 4, updateType: 'updated', changes: { desiredStatus: 'STOPPED' }, timestamp: iso(T0) });
+		send({
+			taskId: TASK_A,
+			seq: 3,
+			updateType: 'status_changed',
+			previousStatus: 'PROVISIONING',
+			changes: { lastStatus: 'RUNNING', startedAt: iso(T0) },
+			timestamp: iso(T0)
+		});
+		send({
+			taskId: TASK_B,
+			seq: 4,
+			updateType: 'updated',
+			changes: { desiredStatus: 'STOPPED' },
+			timestamp: iso(T0)
+		});
 		h.flush();
 		const a = tasks.last().get(TASK_A)!;
-		expect(a).toMatchObject({ lastStatus: 'RUNNING', previousStatus: 'PROVISIONING', group: 'service:web', partial: false, deleted: false });
+		expect(a).toMatchObject({
+			lastStatus: 'RUNNING',
+			previousStatus: 'PROVISIONING',
+			group: 'service:web',
+			partial: false,
+			deleted: false
+		});
 		expect(a.startedAt).toEqual(new Date(T0));
-		expect(tasks.last().get(TASK_B)).toMatchObject({ lastStatus: 'PENDING', desiredStatus: 'STOPPED' });
+		expect(tasks.last().get(TASK_B)).toMatchObject({
+			lastStatus: 'PENDING',
+			desiredStatus: 'STOPPED'
+		});
 		expect(get(stream.countsByStatus)).toMatchObject({ RUNNING: 1, PENDING: 1, STOPPED: 0 });
 	});
 
@@ -73,12 +104,18 @@ describe('createTaskUpdates over the real client', () => {
 			seq: 2,
 			updateType: 'status_changed',
 			previousStatus: 'RUNNING',
-			task: task(TASK_A, 'STOPPED', { stoppedAt: iso(T0), stoppedReason: 'Essential container in task exited' }),
+			task: task(TASK_A, 'STOPPED', {
+				stoppedAt: iso(T0),
+				stoppedReason: 'Essential container in task exited'
+			}),
 			changes: { lastStatus: 'STOPPED' },
 			timestamp: iso(T0)
 		});
 		h.flush();
-		expect(tasks.last().get(TASK_A)).toMatchObject({ lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited' });
+		expect(tasks.last().get(TASK_A)).toMatchObject({
+			lastStatus: 'STOPPED',
+			stoppedReason: 'Essential container in task exited'
+		});
 		timers.advance(59 * 60_000);
 		h.flush();
 		expect(tasks.last().has(TASK_A)).toBe(true);
@@ -98,7 +135,10 @@ describe('createTaskUpdates over the real client', () => {
 
 	it('removes deleted tasks, or keeps them marked with includeDeleted', () => {
 		const deleted = { taskId: TASK_A, seq: 2, updateType: 'deleted', timestamp: iso(T0) };
-		const created = taskUpdate(1, { updateType: 'created', task: task(TASK_A, 'STOPPED', { stoppedAt: iso(T0) }) });
+		const created = taskUpdate(1, {
+			updateType: 'created',
+			task: task(TASK_A, 'STOPPED', { stoppedAt: iso(T0) })
+		});
 		const first = setup({}, [created]);
 		first.send(deleted);
 		h.flush();
@@ -133,16 +173,34 @@ describe('createTaskUpdates over the real client', () => {
 		});
 		expect([...tasks.last().keys()]).toEqual([TASK_A]);
 		// Only `changes`: its service is known from the task.
-		send({ taskId: TASK_A, seq: 3, updateType: 'updated', changes: { desiredStatus: 'STOPPED' }, timestamp: iso(T0) });
+		send({
+			taskId: TASK_A,
+			seq: 3,
+			updateType: 'updated',
+			changes: { desiredStatus: 'STOPPED' },
+			timestamp: iso(T0)
+		});
 		h.flush();
 		expect(tasks.last().get(TASK_A)?.desiredStatus).toBe('STOPPED');
 	});
 
 	it('takes a task it only knows from partial changes, marked partial', () => {
 		const { tasks, send } = setup();
-		send({ taskId: TASK_A, seq: 1, updateType: 'status_changed', previousStatus: 'PENDING', changes: { lastStatus: 'RUNNING' }, timestamp: iso(T0) });
+		send({
+			taskId: TASK_A,
+			seq: 1,
+			updateType: 'status_changed',
+			previousStatus: 'PENDING',
+			changes: { lastStatus: 'RUNNING' },
+			timestamp: iso(T0)
+		});
 		h.flush();
-		expect(tasks.last().get(TASK_A)).toMatchObject({ taskArn: TASK_A, lastStatus: 'RUNNING', partial: true, previousStatus: 'PENDING' });
+		expect(tasks.last().get(TASK_A)).toMatchObject({
+			taskArn: TASK_A,
+			lastStatus: 'RUNNING',
+			partial: true,
+			previousStatus: 'PENDING'
+		});
 	});
 
 	it('rebuilds from the new epoch’s history after a server restart', () => {
@@ -156,7 +214,9 @@ describe('createTaskUpdates over the real client', () => {
 		h.open({ epoch: 'e2' });
 		h.confirm('tasks', { epoch: 'e2', recovered: false, oldestSeq: 1, lastSeq: 1 });
 		// The restarted gateway republished what it knows: task B is gone.
-		h.history('tasks', [taskUpdate(1, { updateType: 'updated', task: task(TASK_A, 'RUNNING') })], { epoch: 'e2' });
+		h.history('tasks', [taskUpdate(1, { updateType: 'updated', task: task(TASK_A, 'RUNNING') })], {
+			epoch: 'e2'
+		});
 		h.flush();
 		expect([...tasks.last().keys()]).toEqual([TASK_A]);
 	});

@@ -23,7 +23,13 @@ import {
 	type TaskStatus,
 	type TaskUpdate
 } from '$lib/protocol';
-import { animationFrame, FrameBatcher, realTimers, type FrameScheduler, type Timers } from './frame';
+import {
+	animationFrame,
+	FrameBatcher,
+	realTimers,
+	type FrameScheduler,
+	type Timers
+} from './frame';
 import { Lease, leasedCell, type LeasedCell } from './lease';
 import { LinkStores } from './link';
 import { Ring } from './ring';
@@ -236,7 +242,8 @@ class TaskUpdatesCore {
 	#selects(update: TaskUpdate): boolean {
 		const id = update.taskId;
 		if (this.#taskIds.length > 0) {
-			if (!this.#taskIds.some((wanted) => wanted === id || wanted === lastSegment(id))) return false;
+			if (!this.#taskIds.some((wanted) => wanted === id || wanted === lastSegment(id)))
+				return false;
 		}
 		if (this.#services.length === 0 && this.#cluster === undefined) return true;
 		const known = this.#tasks.get(id)?.view;
@@ -308,7 +315,8 @@ class TaskUpdatesCore {
 			deleted: false,
 			partial: snapshot === undefined && (known === undefined || known.partial)
 		};
-		if (previousStatus !== undefined) (view as { previousStatus?: TaskStatus }).previousStatus = previousStatus;
+		if (previousStatus !== undefined)
+			(view as { previousStatus?: TaskStatus }).previousStatus = previousStatus;
 		return view;
 	}
 

@@ -5,14 +5,25 @@ import StreamsProviderProbe from '$lib/testing/StreamsProviderProbe.svelte';
 import { TestClock } from '$lib/testing/clock';
 import { welcomeFrame } from '$lib/testing/connection-harness';
 import { FakeWebSocket } from '$lib/testing/fake-socket';
-import { logBatch, metricUpdate, notification, subscribed, TASK_A, taskUpdate } from '$lib/testing/fixtures';
+import {
+	logBatch,
+	metricUpdate,
+	notification,
+	subscribed,
+	TASK_A,
+	taskUpdate
+} from '$lib/testing/fixtures';
 import { manualFrames } from '$lib/testing/frames';
 
 beforeEach(() => FakeWebSocket.reset());
 
 function mount() {
 	const frames = manualFrames();
-	const options = { WebSocketImpl: FakeWebSocket, clock: new TestClock(), schedule: frames.schedule };
+	const options = {
+		WebSocketImpl: FakeWebSocket,
+		clock: new TestClock(),
+		schedule: frames.schedule
+	};
 	const result = render(StreamsProviderProbe, { props: { options } });
 	const text = (id: string) => screen.getByTestId(id).textContent;
 	const frame = async () => {
@@ -24,9 +35,15 @@ function mount() {
 
 /** Answer every subscription and history request the probe made. */
 function serve(ws: FakeWebSocket) {
-	const sent = ws.sentMessages() as Array<{ type: string; id?: string; payload?: Record<string, unknown> }>;
+	const sent = ws.sentMessages() as Array<{
+		type: string;
+		id?: string;
+		payload?: Record<string, unknown>;
+	}>;
 	for (const m of sent.filter((s) => s.type === 'subscribe')) {
-		ws.message(subscribed(m.payload!.stream as string, { resourceId: m.payload!.resourceId as string }));
+		ws.message(
+			subscribed(m.payload!.stream as string, { resourceId: m.payload!.resourceId as string })
+		);
 	}
 	const items: Record<string, unknown[]> = {
 		logs: logBatch([1, 2]).payload,
@@ -39,7 +56,13 @@ function serve(ws: FakeWebSocket) {
 		ws.message({
 			type: 'history',
 			id: m.id,
-			payload: { stream, resourceId: m.payload!.resourceId, epoch: 'e1', items: items[stream], complete: true }
+			payload: {
+				stream,
+				resourceId: m.payload!.resourceId,
+				epoch: 'e1',
+				items: items[stream],
+				complete: true
+			}
 		});
 	}
 }
@@ -104,7 +127,9 @@ describe('useWebSocket* under the provider (jsdom)', () => {
 		serve(ws);
 		await frame();
 		await rerender({ options, show: false });
-		const unsubscribed = (ws.sentMessages() as Array<{ type: string; payload?: { stream?: string } }>)
+		const unsubscribed = (
+			ws.sentMessages() as Array<{ type: string; payload?: { stream?: string } }>
+		)
 			.filter((m) => m.type === 'unsubscribe')
 			.map((m) => m.payload?.stream)
 			.sort();

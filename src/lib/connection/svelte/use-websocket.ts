@@ -78,6 +78,13 @@ export interface UseWebSocketResult {
 
 const noop = () => {};
 
+/** Rejected, but never reported as unhandled: there is no socket during server rendering. */
+function noConnection<T>(): Promise<T> {
+	const p = Promise.reject<T>(new Error('no connection (server render)'));
+	p.catch(noop);
+	return p;
+}
+
 /** See the module comment. */
 export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketResult {
 	const connection = options.connection ?? getConnectionContext();
@@ -147,13 +154,10 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
 		error,
 		connect: () => client()?.connect(),
 		disconnect: () => client()?.disconnect(),
-		send: (message, sendOptions) =>
-			client()?.send(message, sendOptions) ??
-			Promise.reject(new Error('no connection (server render)')),
+		send: (message, sendOptions) => client()?.send(message, sendOptions) ?? noConnection(),
 		subscribe: subscribe as UseWebSocketResult['subscribe'],
 		request: (type, payload, requestOptions) =>
-			client()?.request(type, payload, requestOptions) ??
-			Promise.reject(new Error('no connection (server render)')),
+			client()?.request(type, payload, requestOptions) ?? noConnection(),
 		connectionState: derived(view, (v) => v.state),
 		stats: derived(view, (v) => v.stats),
 		nextRetryAt: derived(view, (v) => v.nextRetryAt)
