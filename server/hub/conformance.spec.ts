@@ -421,20 +421,21 @@ describe('batch spacing and deflate', () => {
 		try {
 			const c = await slow.connectReady();
 			await c.reply(c.request('subscribe', { stream: 'logs' }));
-			const arrivals: number[] = [];
+			let frames = 0;
 			c.ws.on('message', (data: Buffer) => {
-				if (data.toString('utf8', 0, 16).startsWith('{"type":"log_'))
-					arrivals.push(performance.now());
+				if (data.toString('utf8', 0, 16).startsWith('{"type":"log_')) frames++;
 			});
+			const started = performance.now();
 			for (let i = 0; i < 80; i++) {
 				slow.source.logs(3);
 				await new Promise((r) => setTimeout(r, 5));
 			}
 			await c.waitItems('logs', 240);
-			const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0));
-			expect(arrivals.length).toBeGreaterThan(3);
-			// Server-side spacing is >= 49 ms; allow for delivery jitter on the client side.
-			expect(Math.min(...gaps)).toBeGreaterThan(35);
+			const elapsed = performance.now() - started;
+			// Counting frames over the run, not gaps between arrivals: a busy client may read two
+			// frames at once, but the server cannot have sent more than one per 50 ms.
+			expect(frames).toBeGreaterThan(3);
+			expect(frames).toBeLessThanOrEqual(Math.floor(elapsed / 49) + 1);
 		} finally {
 			await slow.stop();
 		}

@@ -81,7 +81,7 @@ describe('StatechartView', () => {
 		expect(items[0]).toHaveTextContent('after pongTimeout');
 		expect(items[1]).toHaveTextContent('socket.opened');
 		const hot = container.querySelector('path.edge.hot');
-		expect(hot?.getAttribute('data-edge')).toBe('open.heartbeat.awaitingPong->heartbeatTimeout');
+		expect(hot?.getAttribute('data-edge')).toBe('open->heartbeatTimeout');
 	});
 
 	it('follows a running actor', () => {

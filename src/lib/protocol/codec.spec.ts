@@ -29,7 +29,11 @@ const series = (name: string, unit: string) => ({
 const metricUpdate = {
 	resourceId: 'arn:task/1',
 	seq: 3,
-	metrics: { resourceId: 'arn:task/1', cpu: series('cpu', 'percent'), memory: series('memory', 'MiB') }
+	metrics: {
+		resourceId: 'arn:task/1',
+		cpu: series('cpu', 'percent'),
+		memory: series('memory', 'MiB')
+	}
 };
 const notification = {
 	id: 'n-1',
@@ -65,27 +69,46 @@ const taskUpdate = {
 const validServer: Record<ServerMessage['type'], unknown> = {
 	welcome: {
 		type: 'welcome',
-		payload: { protocol: 1, epoch: 'e1', heartbeatInterval: 15000, authRequired: false, serverTime: ts }
+		payload: {
+			protocol: 1,
+			epoch: 'e1',
+			heartbeatInterval: 15000,
+			authRequired: false,
+			serverTime: ts
+		}
 	},
 	pong: { type: 'pong', id: 'p1' },
 	authenticated: { type: 'authenticated', id: 'a', payload: { username: 'op', roles: ['viewer'] } },
 	subscribed: {
 		type: 'subscribed',
 		id: 's',
-		payload: { stream: 'logs', resourceId: '*', epoch: 'e1', recovered: true, lastSeq: 4, oldestSeq: 1 }
+		payload: {
+			stream: 'logs',
+			resourceId: '*',
+			epoch: 'e1',
+			recovered: true,
+			lastSeq: 4,
+			oldestSeq: 1
+		}
 	},
 	unsubscribed: { type: 'unsubscribed', payload: { stream: 'logs', resourceId: '*' } },
 	history: {
 		type: 'history',
 		payload: { stream: 'logs', resourceId: '*', epoch: 'e1', items: [logEntry], complete: true }
 	},
-	filter_applied: { type: 'filter_applied', payload: { stream: 'logs', filter: { levels: ['error'] } } },
+	filter_applied: {
+		type: 'filter_applied',
+		payload: { stream: 'logs', filter: { levels: ['error'] } }
+	},
 	filtersSet: { type: 'filtersSet', payload: [{ eventTypes: ['task'] }] },
 	log_entry: { type: 'log_entry', payload: logEntry },
 	log_batch: { type: 'log_batch', payload: [logEntry, { ...logEntry, id: 'l-2', seq: 2 }] },
 	metric_update: { type: 'metric_update', payload: metricUpdate },
 	notification: { type: 'notification', payload: notification },
-	notification_update: { type: 'notification_update', payload: { id: 'n-1', changes: { read: true } } },
+	notification_update: {
+		type: 'notification_update',
+		payload: { id: 'n-1', changes: { read: true } }
+	},
 	task_update: { type: 'task_update', payload: taskUpdate },
 	dropped: { type: 'dropped', payload: { stream: 'logs', count: 5, reason: 'slow_consumer' } },
 	error: { type: 'error', payload: { error: 'invalid_json', message: 'bad', ref: 'x' } },
@@ -94,17 +117,32 @@ const validServer: Record<ServerMessage['type'], unknown> = {
 
 /** One invalid frame for every server message type (wrong type in a field). */
 const invalidServer: Record<ServerMessage['type'], unknown> = {
-	welcome: { type: 'welcome', payload: { protocol: 2, epoch: 'e', heartbeatInterval: 1, authRequired: false, serverTime: ts } },
+	welcome: {
+		type: 'welcome',
+		payload: { protocol: 2, epoch: 'e', heartbeatInterval: 1, authRequired: false, serverTime: ts }
+	},
 	pong: null,
 	authenticated: { type: 'authenticated', payload: { username: 3, roles: [] } },
-	subscribed: { type: 'subscribed', payload: { stream: 'logs', resourceId: '*', epoch: 'e', recovered: 'yes' } },
+	subscribed: {
+		type: 'subscribed',
+		payload: { stream: 'logs', resourceId: '*', epoch: 'e', recovered: 'yes' }
+	},
 	unsubscribed: { type: 'unsubscribed', payload: {} },
-	history: { type: 'history', payload: { stream: 'logs', resourceId: '*', epoch: 'e', items: [notification], complete: true } },
-	filter_applied: { type: 'filter_applied', payload: { stream: 'logs', filter: { levels: ['loud'] } } },
+	history: {
+		type: 'history',
+		payload: { stream: 'logs', resourceId: '*', epoch: 'e', items: [notification], complete: true }
+	},
+	filter_applied: {
+		type: 'filter_applied',
+		payload: { stream: 'logs', filter: { levels: ['loud'] } }
+	},
 	filtersSet: { type: 'filtersSet', payload: { eventTypes: [] } },
 	log_entry: { type: 'log_entry', payload: { ...logEntry, level: 'verbose' } },
 	log_batch: { type: 'log_batch', payload: [{ ...logEntry, seq: -1 }] },
-	metric_update: { type: 'metric_update', payload: { ...metricUpdate, metrics: { resourceId: 'x' } } },
+	metric_update: {
+		type: 'metric_update',
+		payload: { ...metricUpdate, metrics: { resourceId: 'x' } }
+	},
 	notification: { type: 'notification', payload: { ...notification, read: undefined } },
 	notification_update: { type: 'notification_update', payload: { id: 'n', changes: { bogus: 1 } } },
 	task_update: { type: 'task_update', payload: { ...taskUpdate, updateType: 'moved' } },
@@ -119,11 +157,22 @@ const validClient: Record<ClientMessage['type'], unknown> = {
 	subscribe: {
 		type: 'subscribe',
 		id: '3',
-		payload: { stream: 'logs', resourceId: '*', filter: { search: 'x' }, since: { epoch: 'e', seq: 4 } }
+		payload: {
+			stream: 'logs',
+			resourceId: '*',
+			filter: { search: 'x' },
+			since: { epoch: 'e', seq: 4 }
+		}
 	},
 	unsubscribe: { type: 'unsubscribe', payload: { stream: 'metrics' } },
-	request_history: { type: 'request_history', payload: { stream: 'tasks', limit: 10, beforeSeq: 50 } },
-	update_filter: { type: 'update_filter', payload: { stream: 'logs', filter: { levels: ['warn'], regex: 'a+' } } },
+	request_history: {
+		type: 'request_history',
+		payload: { stream: 'tasks', limit: 10, beforeSeq: 50 }
+	},
+	update_filter: {
+		type: 'update_filter',
+		payload: { stream: 'logs', filter: { levels: ['warn'], regex: 'a+' } }
+	},
 	setFilters: { type: 'setFilters', payload: [{ resourceIds: ['x'], metadata: { k: 'v' } }] },
 	mark_as_read: { type: 'mark_as_read', payload: { notificationId: 'n-1' } },
 	mark_all_as_read: { type: 'mark_all_as_read' },
@@ -186,10 +235,15 @@ describe('codec errors', () => {
 	});
 	it('reports an unknown type with the request id as ref', () => {
 		const r = decodeClientFrame(JSON.stringify({ type: 'teleport', id: 'r1' }));
-		expect(r).toMatchObject({ ok: false, error: { code: 'unknown_type', ref: 'r1', type: 'teleport' } });
+		expect(r).toMatchObject({
+			ok: false,
+			error: { code: 'unknown_type', ref: 'r1', type: 'teleport' }
+		});
 	});
 	it('reports an unknown stream as unknown_stream', () => {
-		const r = decodeClientFrame(JSON.stringify({ type: 'subscribe', id: 'q', payload: { stream: 'cats' } }));
+		const r = decodeClientFrame(
+			JSON.stringify({ type: 'subscribe', id: 'q', payload: { stream: 'cats' } })
+		);
 		expect(r).toMatchObject({ ok: false, error: { code: 'unknown_stream', ref: 'q' } });
 	});
 	it('refuses oversized frames before parsing', () => {
@@ -218,7 +272,10 @@ describe('codec errors', () => {
 	});
 	it('decodes binary frames as UTF-8 text', () => {
 		const bytes = new TextEncoder().encode(JSON.stringify({ type: 'pong', id: 'b' }));
-		expect(decodeServerFrame(bytes)).toMatchObject({ ok: true, message: { type: 'pong', id: 'b' } });
+		expect(decodeServerFrame(bytes)).toMatchObject({
+			ok: true,
+			message: { type: 'pong', id: 'b' }
+		});
 		expect(decodeServerFrame(bytes.buffer)).toMatchObject({ ok: true });
 	});
 });
@@ -241,7 +298,9 @@ describe('timestamps', () => {
 	});
 	it("tolerates a missing envelope timestamp and Go's zero time", () => {
 		const none = decodeServerFrame(JSON.stringify({ type: 'pong' }));
-		const zero = decodeServerFrame(JSON.stringify({ type: 'pong', timestamp: '0001-01-01T00:00:00Z' }));
+		const zero = decodeServerFrame(
+			JSON.stringify({ type: 'pong', timestamp: '0001-01-01T00:00:00Z' })
+		);
 		expect(none).toMatchObject({ ok: true });
 		expect(zero).toMatchObject({ ok: true });
 		if (zero.ok) expect(zero.message.timestamp).toBeUndefined();
@@ -253,7 +312,9 @@ describe('timestamps', () => {
 		expect(r).toEqual({ ok: true, message: { type: 'pong', id: 'k' } });
 	});
 	it('refuses an invalid data timestamp', () => {
-		const r = decodeServerFrame(JSON.stringify({ type: 'log_entry', payload: { ...logEntry, timestamp: 'yesterday' } }));
+		const r = decodeServerFrame(
+			JSON.stringify({ type: 'log_entry', payload: { ...logEntry, timestamp: 'yesterday' } })
+		);
 		expect(r).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
 	});
 	it('validates messages built in memory with Date objects', () => {

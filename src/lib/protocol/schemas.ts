@@ -84,21 +84,23 @@ const text = z.string().max(LIMITS.text);
  * A JSON object of arbitrary values copied into a null-prototype object, so a `__proto__` or
  * `constructor` key from the wire stays a plain key and can never reach a prototype.
  */
-export const safeRecord = z.custom<Record<string, unknown>>(
-	(v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-	'expected an object'
-).transform((v) => {
-	const out = Object.create(null) as Record<string, unknown>;
-	for (const key of Object.keys(v)) {
-		Object.defineProperty(out, key, {
-			value: v[key],
-			enumerable: true,
-			writable: true,
-			configurable: true
-		});
-	}
-	return out;
-});
+export const safeRecord = z
+	.custom<Record<string, unknown>>(
+		(v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+		'expected an object'
+	)
+	.transform((v) => {
+		const out = Object.create(null) as Record<string, unknown>;
+		for (const key of Object.keys(v)) {
+			Object.defineProperty(out, key, {
+				value: v[key],
+				enumerable: true,
+				writable: true,
+				configurable: true
+			});
+		}
+		return out;
+	});
 
 export const stream = z.enum(STREAMS);
 export const logLevel = z.enum(LOG_LEVELS);
@@ -167,10 +169,7 @@ export const notification = z.object({
 	dismissed: z.boolean().optional()
 });
 
-export const notificationChanges = notification
-	.omit({ id: true, seq: true })
-	.partial()
-	.strict();
+export const notificationChanges = notification.omit({ id: true, seq: true }).partial().strict();
 
 export const container = z.object({
 	name: shortText,

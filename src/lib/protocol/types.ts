@@ -61,7 +61,10 @@ export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage
 
 /** Why a frame was refused; `code` is the protocol's error vocabulary. */
 export interface DecodeError {
-	code: Extract<ErrorCode, 'invalid_json' | 'invalid_message' | 'unknown_type' | 'unknown_stream' | 'payload_too_large'>;
+	code: Extract<
+		ErrorCode,
+		'invalid_json' | 'invalid_message' | 'unknown_type' | 'unknown_stream' | 'payload_too_large'
+	>;
 	message: string;
 	/** The offending frame's `id`, when it had a readable one. */
 	ref?: string;

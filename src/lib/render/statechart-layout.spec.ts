@@ -86,8 +86,9 @@ describe('layoutMachine', () => {
 		expect(edge('open.heartbeat.waiting->open.heartbeat.awaitingPong')?.labels).toEqual([
 			'after heartbeatInterval'
 		]);
-		expect(edge('open.heartbeat.awaitingPong->heartbeatTimeout')?.labels).toEqual([
-			'after pongTimeout'
+		// From a nested state: drawn from its container's border, the inner state in the label.
+		expect(edge('open->heartbeatTimeout')?.labels).toEqual([
+			'heartbeat.awaitingPong: after pongTimeout'
 		]);
 		expect(edge('heartbeatTimeout->backoff')?.labels).toEqual(['after 0 ms']);
 		expect(edge('backoff->connecting')?.labels).toEqual([

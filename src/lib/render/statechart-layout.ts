@@ -55,8 +55,10 @@ export interface ChartEdge {
 	target: string;
 	/** Raw event types (`socket.opened`, `xstate.after.connectTimeout.conn.connecting`, `` for always). */
 	events: string[];
-	/** One label line per transition: `socket.closed [canRetry]`, `after connectTimeout`, `always`. */
+	/** One label per transition: `socket.closed [canRetry]`, `after connectTimeout`, `always`. */
 	labels: string[];
+	/** The label lines drawn: all labels, or the first few and `+N more` (see `maxLabelLines`). */
+	lines: string[];
 	kind: ChartEdgeKind;
 	/** SVG path data. */
 	d: string;
@@ -84,6 +86,15 @@ export interface StatechartLayout {
 	nodes: ChartNode[];
 	edges: ChartEdge[];
 	initials: InitialMarker[];
+}
+
+/** Options of {@link layoutMachine}. */
+export interface LayoutOptions {
+	/**
+	 * Most label lines drawn per arrow (default 4); beyond that the last line reads `+N more` and
+	 * the full list is in the edge's `labels` (the view shows it as a tooltip).
+	 */
+	maxLabelLines?: number;
 }
 
 /** Metrics of the drawing; the component's CSS uses the same fonts and sizes. */
@@ -241,6 +252,7 @@ interface Edge {
 	to: AnyStateNode;
 	events: string[];
 	labels: string[];
+	lines: string[];
 	kind: ChartEdgeKind;
 	lane: number;
 }
@@ -254,7 +266,11 @@ function labelSize(labels: string[]): { width: number; height: number } {
  * Computes the diagram of a machine. Pure and deterministic: the same machine gives the same
  * layout, in Node or in the browser.
  */
-export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
+export function layoutMachine(
+	machine: AnyStateMachine,
+	options: LayoutOptions = {}
+): StatechartLayout {
+	const maxLines = Math.max(1, options.maxLabelLines ?? 4);
 	const root = machine.root as AnyStateNode;
 	const nodes = allNodes(root);
 	const transitions = collectTransitions(nodes);
@@ -308,6 +324,7 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 				to,
 				events: [],
 				labels: [],
+				lines: [],
 				kind: kind ?? 'forward',
 				lane: 0
 			};
@@ -317,6 +334,12 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 		if (!edge.events.includes(t.event)) edge.events.push(t.event);
 	}
 	const edgeList = [...edges.values()];
+	for (const e of edgeList) {
+		e.lines =
+			e.labels.length <= maxLines
+				? e.labels
+				: [...e.labels.slice(0, maxLines - 1), `+${e.labels.length - maxLines + 1} more`];
+	}
 
 	// Size boxes bottom-up, placing children relative to their container.
 	const boxes = new Map<string, Box>();
@@ -324,7 +347,7 @@ export function layoutMachine(machine: AnyStateMachine): StatechartLayout {
 		const kids = (Object.values(node.states) as AnyStateNode[]).map(build);
 		const selfLabels = edgeList
 			.filter((e) => e.kind === 'self' && e.source === node)
-			.flatMap((e) => e.labels);
+			.flatMap((e) => e.lines);
 		const box: Box = {
 			node,
 			id: idOf(node),
@@ -513,7 +536,7 @@ function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
 	// Shorter spans nearer the content, so lanes nest instead of crossing.
 	topLanes.sort((a, b) => span(a) - span(b));
 	bottomLanes.sort((a, b) => span(a) - span(b));
-	const laneHeight = (e: Edge) => labelSize(e.labels).height + M.laneGap;
+	const laneHeight = (e: Edge) => labelSize(e.lines).height + M.laneGap;
 
 	// Column widths and the gaps between them (wide enough for the labels that cross them).
 	const colW = columns.map((col) => Math.max(0, ...col.map((k) => kids[k]!.w)));
@@ -521,9 +544,9 @@ function arrangeColumns(box: Box, edges: Edge[]): { w: number; h: number } {
 		let widest = 0;
 		for (const e of local) {
 			if (e.kind === 'forward' && layer[index.get(e.from)!] === c)
-				widest = Math.max(widest, labelSize(e.labels).width);
+				widest = Math.max(widest, labelSize(e.lines).width);
 			if ((e.kind === 'sibling' || e.kind === 'vertical') && layer[index.get(e.from)!] === c)
-				widest = Math.max(widest, labelSize(e.labels).width / 2 + 40);
+				widest = Math.max(widest, labelSize(e.lines).width / 2 + 40);
 		}
 		return Math.max(M.minColumnGap, widest + 28);
 	});
@@ -607,7 +630,7 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 	const s = boxes.get(idOf(e.source))!;
 	const t = boxes.get(idOf(e.target))!;
 	const container = boxes.get(idOf(e.container))!;
-	const size = labelSize(e.labels);
+	const size = labelSize(e.lines);
 	const cy = (b: Box) => b.y + b.h / 2;
 	let d: string;
 	let lx: number;
@@ -736,6 +759,7 @@ function route(e: Edge, boxes: Map<string, Box>, all: Edge[]): ChartEdge {
 		target: idOf(e.target),
 		events: e.events,
 		labels: e.labels,
+		lines: e.lines,
 		kind: e.kind,
 		d,
 		label: { x: Math.max(0, lx), y: Math.max(0, ly), ...size }
