@@ -9,6 +9,7 @@ import type {
 	Notification,
 	Stream,
 	StreamItems,
+	Task,
 	TaskUpdate
 } from '../../src/lib/protocol/index';
 import type {
@@ -54,6 +55,11 @@ export const LIVE_TYPES = {
 
 type Histories = { [S in Stream]: StreamHistory<StreamItems[S]> };
 
+/** Tasks whose latest state is kept for re-publication (see {@link EpochState.publishTask}). */
+const MAX_KNOWN_TASKS = 10_000;
+/** Re-publications per published task update, so a tiny history cannot loop forever. */
+const MAX_REFRESH_PER_UPDATE = 4;
+
 /** One epoch's state. */
 export class EpochState {
 	/** This epoch's name. */
@@ -69,6 +75,10 @@ export class EpochState {
 	/** Where tasks run, learnt from task updates. */
 	readonly taskIndex = new TaskIndex();
 	readonly #histories: Histories;
+	/** Each known task's full latest state and the seq of its latest update. */
+	readonly #latestTasks = new Map<string, { seq: number; task: Task }>();
+	/** Tasks whose latest update history just evicted. */
+	readonly #refresh: string[] = [];
 
 	constructor(limits: HistoryLimits, epoch = newEpoch()) {
 		this.epoch = epoch;
@@ -84,7 +94,11 @@ export class EpochState {
 				this.notificationsById.delete(evicted.item.id);
 			}
 		});
-		this.tasks = new SeqHistory(limits.tasks);
+		this.tasks = new SeqHistory(limits.tasks, (evicted) => {
+			if (this.#latestTasks.get(evicted.item.taskId)?.seq === evicted.seq) {
+				this.#refresh.push(evicted.item.taskId);
+			}
+		});
 		this.#histories = {
 			logs: this.logs,
 			metrics: this.metrics,
@@ -124,11 +138,45 @@ export class EpochState {
 		return record;
 	}
 
-	/** Stamp and store a task update (and learn where the task runs). */
+	/**
+	 * Stamp and store a task update (and learn where the task runs).
+	 *
+	 * The protocol has no snapshot message: a fresh client learns the tasks from the history of
+	 * task updates. So that a long-running task does not vanish from that history when its last
+	 * update is evicted, the task's latest state is published again (`updateType: 'updated'`,
+	 * full `task`) at that moment. Clients treat it like any update; it changes nothing.
+	 */
 	publishTask(update: SourceTaskUpdate): HistoryRecord<TaskUpdate> {
+		const record = this.#appendTask(update);
+		for (let i = 0; i < MAX_REFRESH_PER_UPDATE && this.#refresh.length > 0; i++) {
+			const taskId = this.#refresh.shift();
+			const latest = taskId === undefined ? undefined : this.#latestTasks.get(taskId);
+			if (taskId === undefined || latest === undefined) continue;
+			this.#appendTask({ taskId, updateType: 'updated', task: latest.task, timestamp: new Date() });
+		}
+		this.#refresh.length = 0;
+		return record;
+	}
+
+	#appendTask(update: SourceTaskUpdate): HistoryRecord<TaskUpdate> {
 		const item: TaskUpdate = { ...update, seq: this.tasks.lastSeq + 1 };
 		const record = new HistoryRecord(LIVE_TYPES.tasks, item, this.taskIndex.taskKeys(update));
 		this.tasks.append(record);
+		this.#rememberTask(update, item.seq);
 		return record;
+	}
+
+	#rememberTask(update: SourceTaskUpdate, seq: number): void {
+		const known = this.#latestTasks.get(update.taskId);
+		this.#latestTasks.delete(update.taskId);
+		if (update.updateType === 'deleted') return;
+		const task =
+			update.task ?? (known && update.changes ? { ...known.task, ...update.changes } : known?.task);
+		if (task === undefined) return;
+		this.#latestTasks.set(update.taskId, { seq, task });
+		if (this.#latestTasks.size > MAX_KNOWN_TASKS) {
+			const oldest = this.#latestTasks.keys().next();
+			if (!oldest.done) this.#latestTasks.delete(oldest.value);
+		}
 	}
 }

@@ -90,6 +90,11 @@ describe('layoutMachine', () => {
 		expect(edge('open->heartbeatTimeout')?.labels).toEqual([
 			'heartbeat.awaitingPong: after pongTimeout'
 		]);
+		// Drawn on two lines: the state, then the event.
+		expect(edge('open->heartbeatTimeout')?.lines).toEqual([
+			'heartbeat.awaitingPong:',
+			'  after pongTimeout'
+		]);
 		expect(edge('heartbeatTimeout->backoff')?.labels).toEqual(['after 0 ms']);
 		expect(edge('backoff->connecting')?.labels).toEqual([
 			'connection.retry',
@@ -157,6 +162,18 @@ describe('layoutMachine', () => {
 		expect(l.edges.find((e) => e.id === 'b.u->b.v')?.labels).toEqual(['after 1.5 s']);
 		expect(l.nodes.find((n) => n.id === 'a.z')?.type).toBe('final');
 		expect(l.nodes.find((n) => n.id === 'a.h')?.type).toBe('history');
+	});
+
+	it('caps the label lines of an arrow and keeps every label', () => {
+		const m = createMachine({
+			id: 'many',
+			initial: 'a',
+			states: { a: { on: { e1: 'b', e2: 'b', e3: 'b', e4: 'b', e5: 'b', e6: 'b' } }, b: {} }
+		});
+		const edge = layoutMachine(m).edges[0]!;
+		expect(edge.labels).toHaveLength(6);
+		expect(edge.lines).toEqual(['e1', 'e2', 'e3', '+3 more']);
+		expect(layoutMachine(m, { maxLabelLines: 10 }).edges[0]!.lines).toHaveLength(6);
 	});
 
 	it('lays out a flat machine and a single state', () => {

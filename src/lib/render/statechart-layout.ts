@@ -57,7 +57,10 @@ export interface ChartEdge {
 	events: string[];
 	/** One label per transition: `socket.closed [canRetry]`, `after connectTimeout`, `always`. */
 	labels: string[];
-	/** The label lines drawn: all labels, or the first few and `+N more` (see `maxLabelLines`). */
+	/**
+	 * The label lines drawn: every label (a long one with a state prefix on two lines), or the first
+	 * few and `+N more` (see `maxLabelLines`).
+	 */
 	lines: string[];
 	kind: ChartEdgeKind;
 	/** SVG path data. */
@@ -257,6 +260,34 @@ interface Edge {
 	lane: number;
 }
 
+/** Labels longer than this with a state prefix (`inner.state: event`) take two lines. */
+const SPLIT_LABEL = 30;
+
+/**
+ * The lines drawn for an edge's labels: a long label with a state prefix on two lines (the state,
+ * then the event, indented), at most `max` lines, the rest summed up as `+N more`.
+ */
+function displayLines(labels: string[], max: number): string[] {
+	const split = labels.map((label) => {
+		const colon = label.indexOf(': ');
+		const prefixed = colon > 0 && !label.startsWith('done: ') && !label.startsWith('error: ');
+		return prefixed && label.length > SPLIT_LABEL
+			? [label.slice(0, colon + 1), `  ${label.slice(colon + 2)}`]
+			: [label];
+	});
+	const total = split.reduce((n, parts) => n + parts.length, 0);
+	if (total <= max) return split.flat();
+	const lines: string[] = [];
+	let shown = 0;
+	for (const parts of split) {
+		if (lines.length + parts.length > max - 1) break;
+		lines.push(...parts);
+		shown++;
+	}
+	lines.push(`+${labels.length - shown} more`);
+	return lines;
+}
+
 function labelSize(labels: string[]): { width: number; height: number } {
 	const longest = labels.reduce((n, l) => Math.max(n, l.length), 0);
 	return { width: Math.ceil(longest * M.labelChar) + 10, height: labels.length * M.labelLine + 4 };
@@ -334,12 +365,7 @@ export function layoutMachine(
 		if (!edge.events.includes(t.event)) edge.events.push(t.event);
 	}
 	const edgeList = [...edges.values()];
-	for (const e of edgeList) {
-		e.lines =
-			e.labels.length <= maxLines
-				? e.labels
-				: [...e.labels.slice(0, maxLines - 1), `+${e.labels.length - maxLines + 1} more`];
-	}
+	for (const e of edgeList) e.lines = displayLines(e.labels, maxLines);
 
 	// Size boxes bottom-up, placing children relative to their container.
 	const boxes = new Map<string, Box>();
