@@ -21,6 +21,7 @@ export default {
 					'../bench/**/*.ts',
 					'../docs/examples/**/*.svelte',
 					'../vite.gateway.config.ts',
+					'../playwright.config.ts',
 					'../vitest-setup-client.ts'
 				);
 			}
