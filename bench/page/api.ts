@@ -1,0 +1,72 @@
+/**
+ * What the bench page exposes as `window.kecsBench`, shared by the page (bench/page/main.ts) and
+ * the cases that drive it over CDP. Types only.
+ */
+
+/**
+ * - `bare`: a WebSocket whose handler only JSON-parses (the browser's limit).
+ * - `client`: our whole client path: `ConnectionClient` (statechart, codec validation,
+ *   subscription registry) into `createLogStream`'s ring, with its `logs` store subscribed so it
+ *   materialises once per frame as `$logs` does in a component.
+ * - `guide`: the KECS guide's approach: JSON.parse, then `logs = [...logs, e].slice(-max)` per entry.
+ */
+export type IngestMode = 'bare' | 'client' | 'guide';
+
+/** Options of one run. */
+export interface RunOptions {
+	mode: IngestMode;
+	/** The bench server's WebSocket URL, query included (it says how frames are paced). */
+	url: string;
+	/** Lines kept by `client` and `guide`. */
+	maxBufferSize: number;
+}
+
+/** Options of {@link KecsBench.ingest}. */
+export interface IngestOptions extends RunOptions {
+	/** From the first entry, before the window opens. */
+	warmupMs: number;
+	/** The window. */
+	measureMs: number;
+	/** Reject when not done by then. Default 60,000 ms. */
+	timeoutMs?: number;
+}
+
+/** Where a run stands. */
+export interface RunStatus {
+	mode: IngestMode;
+	/** Entries that reached the consumer (for `client`: visible in the published store). */
+	entries: number;
+	/** Entries held by the consumer now (its buffer). */
+	held: number;
+	/** Log frames received (`bare`, `guide`) or inbound messages (`client`). */
+	frames: number;
+	/** Frames that failed validation (`client` only). */
+	invalid: number;
+	/** Lines the store reported as let go (`client` only). */
+	dropped: number;
+	/** Store publications so far (`client` only). */
+	publications: number;
+}
+
+/** What {@link KecsBench.ingest} returns. */
+export interface IngestResult extends RunStatus {
+	/** Entries in the window ÷ its length. */
+	rate: number;
+	/** The window's length in seconds. */
+	seconds: number;
+	/** Animation frames sampled. */
+	samples: number;
+}
+
+/** `window.kecsBench`. */
+export interface KecsBench {
+	ready: true;
+	/** Connect, warm up, measure entries/s over the window, disconnect. */
+	ingest(options: IngestOptions): Promise<IngestResult>;
+	/** Start a run that lasts until {@link KecsBench.stop}; returns its handle. */
+	start(options: RunOptions): number;
+	/** A running run's status. */
+	status(handle: number): RunStatus;
+	/** Stop a run; returns its final status. */
+	stop(handle: number): RunStatus;
+}
