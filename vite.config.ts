@@ -1,10 +1,32 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import type { Server } from 'node:http';
+import { runnerImport, type Connect, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { gatewayDevPlugin } from './server/vite-plugin';
+
+/**
+ * The gateway hub at /ws inside `vite dev` and `vite preview`. The server code is loaded through
+ * Vite's module runner when a server starts, not imported here: loading this config (Vite, and
+ * Vitest for every test run) then never bundles the gateway with it.
+ */
+function gateway(): Plugin {
+	const attach = async (httpServer: Server | null, middlewares: Connect.Server) => {
+		if (httpServer === null) return; // middleware mode (Vitest): nothing to attach to
+		const { module } = await runnerImport<typeof import('./server/vite-plugin')>(
+			'./server/vite-plugin.ts',
+			{ configFile: false, logLevel: 'warn' }
+		);
+		await module.attachDevGateway(httpServer, middlewares);
+	};
+	return {
+		name: 'kecs-live-gateway',
+		configureServer: (server) => attach(server.httpServer as Server | null, server.middlewares),
+		configurePreviewServer: (server) => attach(server.httpServer as Server, server.middlewares)
+	};
+}
 
 export default defineConfig({
-	plugins: [sveltekit(), gatewayDevPlugin()],
+	plugins: [sveltekit(), gateway()],
 	test: {
 		projects: [
 			{

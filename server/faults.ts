@@ -11,8 +11,11 @@
  * | `POST /_faults/stall-pongs`          | current connections go silent, TCP stays open        |
  * | `POST /_faults/refuse?seconds=N`     | new connections closed 1013 for N s (default 10)     |
  * | `POST /_faults/malformed`            | one non-JSON frame to every client                   |
+ * | `POST /_faults/log?message=…&level=…`| one log line published on the logs stream (a `system`  |
+ * |                                      | source), e.g. hostile text to show it renders as text |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOG_LEVELS, type LogLevel } from '../src/lib/protocol/index';
 import type { Hub } from './hub/hub';
 import { isOriginAllowed, normalizeOrigin } from './hub/origin';
 
@@ -29,6 +32,9 @@ export type ControlRoutes = (req: IncomingMessage, res: ServerResponse) => boole
 
 /** Longest refusal the refuse fault accepts, in seconds. */
 export const MAX_REFUSE_SECONDS = 3600;
+
+/** Longest message the log fault accepts, in characters. */
+export const MAX_INJECTED_MESSAGE = 4000;
 
 function sendJson(
 	res: ServerResponse,
@@ -51,6 +57,7 @@ export function createControlRoutes(hub: Hub, options: ControlRouteOptions = {})
 	const faults = options.faults ?? false;
 	const allowed = (options.allowedOrigins ?? []).map(normalizeOrigin);
 	const startedAt = Date.now();
+	let injected = 0;
 
 	return (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -113,6 +120,33 @@ export function createControlRoutes(hub: Hub, options: ControlRouteOptions = {})
 			case 'malformed':
 				sendJson(res, 200, { ok: true, fault: 'malformed', sent: hub.sendMalformed() });
 				return true;
+			case 'log': {
+				// Goes through the hub like a source's line (seq stamped, history kept), so the
+				// demo and the tests can show what a hostile line looks like end to end.
+				const message = url.searchParams.get('message') ?? '';
+				const level = (url.searchParams.get('level') ?? 'info') as LogLevel;
+				if (message === '' || message.length > MAX_INJECTED_MESSAGE) {
+					sendJson(res, 400, {
+						ok: false,
+						error: `message must have 1 to ${MAX_INJECTED_MESSAGE} characters`
+					});
+					return true;
+				}
+				if (!LOG_LEVELS.includes(level)) {
+					sendJson(res, 400, { ok: false, error: `unknown level "${level}"` });
+					return true;
+				}
+				const id = `fault-log-${startedAt.toString(36)}-${++injected}`;
+				hub.sink.log({
+					id,
+					timestamp: new Date(),
+					level,
+					source: { type: 'system', name: 'fault-control', identifier: 'gateway' },
+					message
+				});
+				sendJson(res, 200, { ok: true, fault: 'log', id });
+				return true;
+			}
 			default:
 				sendJson(res, 404, { ok: false, error: `unknown fault "${name}"` });
 				return true;

@@ -26,7 +26,14 @@ async function post(path: string, headers: Record<string, string> = {}) {
 describe('fault routes off (default)', () => {
 	it('answers 404 for every fault and still serves /_health', async () => {
 		t = await startTestGateway();
-		for (const name of ['drop', 'restart', 'stall-pongs', 'refuse?seconds=1', 'malformed']) {
+		for (const name of [
+			'drop',
+			'restart',
+			'stall-pongs',
+			'refuse?seconds=1',
+			'malformed',
+			'log?message=x'
+		]) {
 			expect((await post(`/_faults/${name}`)).status, name).toBe(404);
 		}
 		const c = await t.connectReady();
@@ -37,7 +44,7 @@ describe('fault routes off (default)', () => {
 			epoch: t.gateway.hub.epoch,
 			clients: 1,
 			faults: false,
-			source: { name: 'scripted', status: 'healthy' }
+			source: { name: 'scripted', status: 'healthy', providesMetrics: true }
 		});
 		expect(c.ws.readyState).toBe(WebSocket.OPEN);
 	});
@@ -84,6 +91,32 @@ describe('fault routes on', () => {
 		expect(Date.parse(String(refuse.body.until)) - Date.now()).toBeGreaterThan(1000);
 		const refused = await t.connect();
 		expect((await refused.closed).code).toBe(1013);
+	});
+});
+
+describe('log fault', () => {
+	it('publishes one line through the hub, text kept exactly as given', async () => {
+		t = await startTestGateway({ faults: true });
+		const c = await t.connectReady();
+		c.request('subscribe', { stream: 'logs' });
+		await c.next('subscribed');
+		const hostile = '<img src=x onerror=alert(1)> & <script>alert(2)</script>';
+		const res = await post(`/_faults/log?level=warn&message=${encodeURIComponent(hostile)}`);
+		expect(res).toMatchObject({ status: 200, body: { ok: true, fault: 'log' } });
+		const [item] = await c.waitItems('logs', 1);
+		expect(item).toMatchObject({
+			level: 'warn',
+			message: hostile,
+			id: res.body.id,
+			source: { type: 'system', name: 'fault-control' }
+		});
+	});
+
+	it('refuses an empty or oversized message and an unknown level', async () => {
+		t = await startTestGateway({ faults: true });
+		expect((await post('/_faults/log')).status).toBe(400);
+		expect((await post(`/_faults/log?message=${'x'.repeat(4001)}`)).status).toBe(400);
+		expect((await post('/_faults/log?message=x&level=loud')).status).toBe(400);
 	});
 });
 

@@ -9,14 +9,20 @@ import type { Connect, Plugin } from 'vite';
 import { loadConfig } from './config';
 import { createControlRoutes } from './faults';
 import { Hub } from './hub/hub';
+import { createSimulator } from './sources/simulator/index';
 
-async function attach(httpServer: Server | null, middlewares: Connect.Server): Promise<void> {
+/**
+ * Attach the hub and the control routes to a dev or preview server. vite.config.ts calls this
+ * through Vite's module runner (so loading the config never loads the server code).
+ */
+export async function attachDevGateway(
+	httpServer: Server | null,
+	middlewares: Pick<Connect.Server, 'use'>
+): Promise<void> {
 	// Middleware mode (and Vitest) has no HTTP server: there is nothing to attach to.
 	if (httpServer === null) return;
 	const config = loadConfig(process.env);
 	const faults = process.env.KECS_LIVE_FAULTS === undefined ? true : config.faults;
-	// Imported here so that merely loading vite.config.ts (Vitest does) does not load the world.
-	const { createSimulator } = await import('./sources/simulator/index');
 	const hub = new Hub({
 		source: createSimulator({ seed: config.simSeed, logRate: config.simLogRate }),
 		token: config.token,
@@ -39,10 +45,10 @@ export function gatewayDevPlugin(): Plugin {
 	return {
 		name: 'kecs-live-gateway',
 		async configureServer(server) {
-			await attach(server.httpServer as Server | null, server.middlewares);
+			await attachDevGateway(server.httpServer as Server | null, server.middlewares);
 		},
 		async configurePreviewServer(server) {
-			await attach(server.httpServer as Server | null, server.middlewares);
+			await attachDevGateway(server.httpServer as Server | null, server.middlewares);
 		}
 	};
 }

@@ -164,7 +164,12 @@ export class GatewayProcess {
 	/** Fork `runnerPath --child=gateway` and start a gateway there with `config`. */
 	static async start(runnerPath: string, config: GatewayConfig): Promise<GatewayProcess> {
 		const child = fork(runnerPath, ['--child=gateway'], {
-			execArgv: ['--expose-gc', '--enable-source-maps'],
+			// BENCH_CHILD_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway.
+			execArgv: [
+				'--expose-gc',
+				'--enable-source-maps',
+				...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+			],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 		});
 		const gp = new GatewayProcess(child);

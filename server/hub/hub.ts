@@ -573,10 +573,17 @@ export class Hub {
 		return count;
 	}
 
-	/** The source's health, if there is a source. */
-	sourceHealth(): (SourceHealth & { name: string }) | undefined {
+	/**
+	 * The source's health, if there is a source, with its name and whether it produces metrics
+	 * (KECS has no metrics feed: the UI then says so instead of waiting for samples).
+	 */
+	sourceHealth(): (SourceHealth & { name: string; providesMetrics: boolean }) | undefined {
 		if (!this.#source) return undefined;
-		return { name: this.#source.name, ...this.#source.health() };
+		return {
+			name: this.#source.name,
+			providesMetrics: this.#source.providesMetrics,
+			...this.#source.health()
+		};
 	}
 
 	/** A snapshot of the hub's state and counters. */
