@@ -98,7 +98,8 @@ class Connection {
 			const pending = this.#pending.get(msg.id);
 			if (!pending) return;
 			this.#pending.delete(msg.id);
-			if (msg.error) pending.reject(new CdpError(pending.method, msg.error.code, msg.error.message));
+			if (msg.error)
+				pending.reject(new CdpError(pending.method, msg.error.code, msg.error.message));
 			else pending.resolve(msg.result ?? {});
 			return;
 		}
@@ -234,7 +235,8 @@ export class Browser {
 	/** Launch Chromium with a fresh profile and connect to its DevTools endpoint. */
 	static async launch(options: LaunchOptions = {}): Promise<Browser> {
 		const executable = options.executablePath ?? CHROMIUM_PATH;
-		if (!existsSync(executable)) throw new Error(`${executable} not found (apt-get install chromium)`);
+		if (!existsSync(executable))
+			throw new Error(`${executable} not found (apt-get install chromium)`);
 		const profileDir = mkdtempSync(join(tmpdir(), 'kecs-bench-chromium-'));
 		const args = [
 			...CHROMIUM_FLAGS,

@@ -28,13 +28,20 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-	const args: Args = { quick: false, cases: undefined, repeats: undefined, write: true, child: undefined };
+	const args: Args = {
+		quick: false,
+		cases: undefined,
+		repeats: undefined,
+		write: true,
+		child: undefined
+	};
 	for (const arg of argv) {
 		const [name, value] = arg.split('=', 2) as [string, string | undefined];
 		if (name === '--quick') args.quick = true;
 		else if (name === '--no-write') args.write = false;
 		else if (name === '--cases' && value) args.cases = value.split(',').filter(Boolean);
-		else if (name === '--repeats' && value && Number(value) >= 1) args.repeats = Math.floor(Number(value));
+		else if (name === '--repeats' && value && Number(value) >= 1)
+			args.repeats = Math.floor(Number(value));
 		else if (name === '--child' && value) args.child = value;
 		else throw new Error(`unknown argument ${arg} (see bench/runner.ts)`);
 	}
@@ -82,7 +89,10 @@ async function main(): Promise<void> {
 				results.push({ id: c.id, title: c.title, ...r, load: end() });
 			} catch (error) {
 				end();
-				errors.push({ id: c.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+				errors.push({
+					id: c.id,
+					error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+				});
 				log(`  failed: ${String(error)}`);
 			}
 			log(`  (${((performance.now() - t) / 1000).toFixed(1)} s)`);

@@ -37,7 +37,7 @@ export const browserMemory: BenchCase = {
 		let server: FrameServer | undefined;
 		const tracks: Track[] = [];
 		try {
-			server = await startFrameServer(ctx.pageDir, simulatorEntries(2_000));
+			server = await startFrameServer(ctx.pageDir, { simulator: simulatorEntries(2_000) });
 			const modes: IngestMode[] = ['client', 'guide'];
 			for (const [i, mode] of modes.entries()) {
 				const origin = server.origins[i]!;
@@ -54,7 +54,9 @@ export const browserMemory: BenchCase = {
 					wait: t.mode === 'client' ? 'history' : 'subscribe'
 				});
 				const options: RunOptions = { mode: t.mode, url, maxBufferSize: MAX_BUFFER };
-				t.handle = await t.page.evaluate<number>(`window.kecsBench.start(${JSON.stringify(options)})`);
+				t.handle = await t.page.evaluate<number>(
+					`window.kecsBench.start(${JSON.stringify(options)})`
+				);
 			}
 			// 5 s for context, then 10 s (the reference), then every `every` s to the end.
 			const marks = [5];
@@ -87,10 +89,34 @@ export const browserMemory: BenchCase = {
 			const end = t.samples.at(-1)!;
 			const label = t.mode === 'client' ? '(b) ours' : '(c) guide';
 			figures.push(
-				{ key: `heap_baseline_mb.${t.mode}`, label: `${label}: heap before connecting`, unit: 'MB', summary: summarize([t.baseline / MB]), digits: 1 },
-				{ key: `heap_10s_mb.${t.mode}`, label: `${label}: heap after 10 s`, unit: 'MB', summary: summarize([at10[1] / MB]), digits: 1 },
-				{ key: `heap_end_mb.${t.mode}`, label: `${label}: heap after ${end[0]} s`, unit: 'MB', summary: summarize([end[1] / MB]), digits: 1 },
-				{ key: `heap_growth_mb.${t.mode}`, label: `${label}: growth from 10 s to the end`, unit: 'MB', summary: summarize([(end[1] - at10[1]) / MB]), digits: 2 },
+				{
+					key: `heap_baseline_mb.${t.mode}`,
+					label: `${label}: heap before connecting`,
+					unit: 'MB',
+					summary: summarize([t.baseline / MB]),
+					digits: 1
+				},
+				{
+					key: `heap_10s_mb.${t.mode}`,
+					label: `${label}: heap after 10 s`,
+					unit: 'MB',
+					summary: summarize([at10[1] / MB]),
+					digits: 1
+				},
+				{
+					key: `heap_end_mb.${t.mode}`,
+					label: `${label}: heap after ${end[0]} s`,
+					unit: 'MB',
+					summary: summarize([end[1] / MB]),
+					digits: 1
+				},
+				{
+					key: `heap_growth_mb.${t.mode}`,
+					label: `${label}: growth from 10 s to the end`,
+					unit: 'MB',
+					summary: summarize([(end[1] - at10[1]) / MB]),
+					digits: 2
+				},
 				{
 					key: `heap_samples_mb.${t.mode}`,
 					label: `${label}: heap at each sample from 10 s on`,
@@ -130,11 +156,17 @@ export const browserMemory: BenchCase = {
 			method:
 				`The bench server sends ${PER_FRAME}-entry frames every 50 ms (${RATE.toLocaleString('en-US')} entries/s) ` +
 				`to two tabs at once: (b) our client path with maxBufferSize ${MAX_BUFFER.toLocaleString('en-US')} and its ` +
-				'`logs` store subscribed, and (c) the guide\'s approach with the same cap, each in its own ' +
+				"`logs` store subscribed, and (c) the guide's approach with the same cap, each in its own " +
 				'browser context and site, hence its own renderer process and heap. JS heap = ' +
 				'Runtime.getHeapUsage().usedSize after two HeapProfiler.collectGarbage, read over CDP at 10 s, ' +
 				`every ${every} s after, and at ${seconds} s. One run (n = 1 per figure; the per-sample series is in the notes).`,
-			params: { rate: RATE, perFrame: PER_FRAME, maxBufferSize: MAX_BUFFER, seconds, sampleEverySeconds: every },
+			params: {
+				rate: RATE,
+				perFrame: PER_FRAME,
+				maxBufferSize: MAX_BUFFER,
+				seconds,
+				sampleEverySeconds: every
+			},
 			figures,
 			bars,
 			notes,

@@ -53,7 +53,11 @@ async function openAll(url: string, n: number): Promise<CountingClient[]> {
 	return clients;
 }
 
-async function cycle(gp: GatewayProcess, seconds: number, log: (m: string) => void): Promise<Cycle> {
+async function cycle(
+	gp: GatewayProcess,
+	seconds: number,
+	log: (m: string) => void
+): Promise<Cycle> {
 	const before = await gp.gc();
 	const t = performance.now();
 	const clients = await openAll(gp.wsUrl, CLIENTS);
@@ -61,7 +65,8 @@ async function cycle(gp: GatewayProcess, seconds: number, log: (m: string) => vo
 	// Let every client's first batch through, then weigh the gateway with them attached.
 	await sleep(1_000);
 	const attached = await gp.gc();
-	if (attached.clients !== CLIENTS) throw new Error(`${attached.clients} clients connected, expected ${CLIENTS}`);
+	if (attached.clients !== CLIENTS)
+		throw new Error(`${attached.clients} clients connected, expected ${CLIENTS}`);
 	log(`  ${CLIENTS} clients subscribed in ${connectSeconds.toFixed(1)} s; measuring ${seconds} s`);
 
 	const snap = () => clients.map((c) => c.counters.entries);
@@ -88,7 +93,8 @@ async function cycle(gp: GatewayProcess, seconds: number, log: (m: string) => vo
 	const result: Cycle = {
 		connectSeconds,
 		cpuPerSecond,
-		cpuMsPerKFrames: (cpuSeconds(start, end) * 1e3 * 1e3) / Math.max(1, end.framesOut - start.framesOut),
+		cpuMsPerKFrames:
+			(cpuSeconds(start, end) * 1e3 * 1e3) / Math.max(1, end.framesOut - start.framesOut),
 		heapPerConnKiB: (attached.memory.heapUsed - before.memory.heapUsed) / CLIENTS / 1024,
 		rssPerConnKiB: (attached.memory.rss - before.memory.rss) / CLIENTS / 1024,
 		deliveredRatioMin: Math.min(...ratios),
@@ -216,7 +222,13 @@ export const gatewayClients: BenchCase = {
 				'and checks every seq. Per cycle: GC and weigh the gateway, connect everyone, wait 1 s, GC ' +
 				`and weigh again (memory per connection = difference ÷ ${CLIENTS}), then ${seconds} s of ` +
 				'steady state with the gateway CPU sampled every second; then everyone disconnects.',
-			params: { clients: CLIENTS, rate: RATE, cycles, seconds, connectConcurrency: CONNECT_CONCURRENCY },
+			params: {
+				clients: CLIENTS,
+				rate: RATE,
+				cycles,
+				seconds,
+				connectConcurrency: CONNECT_CONCURRENCY
+			},
 			figures,
 			bars,
 			notes: [

@@ -13,6 +13,7 @@
 import type { SourceLogEntry } from '../../server/sources/source';
 import { createRecordingSink } from '../../server/sources/simulator/recording-sink';
 import { createWorld } from '../../server/sources/simulator/world';
+import { sourceLog } from '../../server/testing/fixtures';
 
 /** The first sequence number of every generated stream (ten digits). */
 export const FIRST_SEQ = 1_000_000_000;
@@ -135,4 +136,13 @@ export class FrameFactory {
 		this.#seq = seq;
 		return buffer;
 	}
+}
+
+/**
+ * `count` compact log entries (the hub tests' fixture: a short access-log line with task,
+ * service and cluster; about 290 bytes of JSON), for comparison with figures taken with small
+ * entries. Real simulator lines average about 750 bytes.
+ */
+export function compactEntries(count: number): SourceLogEntry[] {
+	return Array.from({ length: count }, (_, i) => sourceLog(i + 1));
 }

@@ -9,9 +9,10 @@
  * `request_history` (`?wait=history`: our log store asks for history right after subscribing and
  * holds live items back until it arrives, so starting earlier would only measure that hold).
  *
- * Query: `n` entries per frame (default 100); `rate` entries per second (default 0: as fast as
- * the page's socket drains: a frame goes out whenever fewer than 1 MiB and fewer than the
- * buffer pool's frames are unflushed); `wait` as above. Path `/ws-deflate` offers
+ * Query: `n` entries per frame (default 100); `p` the entry profile (a key of the `profiles`
+ * given at start; default the first); `rate` entries per second (default 0: as fast as the
+ * page's socket drains: a frame goes out whenever fewer than 1 MiB and fewer than the buffer
+ * pool's frames are unflushed); `wait` as above. Path `/ws-deflate` offers
  * permessage-deflate, `/ws` does not. The page is served on 127.0.0.1 and on 127.0.0.2, so two
  * pages can run in different sites (and so different renderer processes) at once.
  */
@@ -61,8 +62,10 @@ function json(message: object): string {
 /** Start the bench server on loopback. */
 export async function startFrameServer(
 	pageDir: string,
-	entries: readonly SourceLogEntry[]
+	profiles: Readonly<Record<string, readonly SourceLogEntry[]>>
 ): Promise<FrameServer> {
+	const defaultProfile = Object.keys(profiles)[0];
+	if (defaultProfile === undefined) throw new Error('no entry profiles');
 	const stats: FrameServerStats = { connections: 0, framesSent: 0, entriesSent: 0, bytesSent: 0 };
 	const plain = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 	const deflating = new WebSocketServer({
@@ -78,6 +81,7 @@ export async function startFrameServer(
 		const perFrame = Math.max(1, Number(query.get('n') ?? 100));
 		const rate = Math.max(0, Number(query.get('rate') ?? 0));
 		const wait = query.get('wait') === 'history' ? 'history' : 'subscribe';
+		const entries = profiles[query.get('p') ?? defaultProfile] ?? profiles[defaultProfile]!;
 		let factory: FrameFactory | undefined;
 		let started = false;
 		let closed = false;
@@ -116,7 +120,10 @@ export async function startFrameServer(
 			if (started) return;
 			started = true;
 			const probe = new FrameFactory(entries, perFrame, 1);
-			const pool = Math.min(2048, Math.max(16, Math.ceil((2 * MAX_UNFLUSHED_BYTES) / probe.meanBytes)));
+			const pool = Math.min(
+				2048,
+				Math.max(16, Math.ceil((2 * MAX_UNFLUSHED_BYTES) / probe.meanBytes))
+			);
 			factory = new FrameFactory(entries, perFrame, pool);
 			if (rate === 0) {
 				pump();

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { startGateway, type Gateway } from '../../server/gateway';
 import type { Source } from '../../server/sources/source';
 import { onCleanup } from './cleanup';
-import { simulatorEntries } from './entries';
+import { compactEntries, simulatorEntries } from './entries';
 import { FirehoseSource, PacedSource } from './sources';
 
 /** What the gateway child runs. */
@@ -18,10 +18,17 @@ export interface GatewayConfig {
 	batchIntervalMs?: number;
 	/** Log entries the hub's history holds. Default the hub's (10,000). */
 	historyLogs?: number;
-	/** Pre-built simulator entries to cycle through. Default 2,000. */
+	/** The hub's cap on one log batch, in bytes. Default the hub's (4 MiB). */
+	maxBatchBytes?: number;
+	/** Pre-built entries to cycle through. Default 2,000. */
 	entries?: number;
+	/** Which entries: real simulator lines (about 750 bytes) or compact ones (about 290). Default `simulator`. */
+	entryProfile?: 'simulator' | 'compact';
 	source:
-		| { kind: 'firehose'; /** Entries kept waiting; default 90% of the log history. */ window?: number }
+		| {
+				kind: 'firehose';
+				/** Entries kept waiting; default 90% of the log history. */ window?: number;
+		  }
 		| { kind: 'paced'; /** Entries per second. */ rate: number };
 }
 
@@ -74,7 +81,9 @@ export function runGatewayChild(): void {
 		switch (req.type) {
 			case 'start': {
 				const c = req.config;
-				const entries = simulatorEntries(c.entries ?? 2_000);
+				const entries = (c.entryProfile === 'compact' ? compactEntries : simulatorEntries)(
+					c.entries ?? 2_000
+				);
 				const historyLogs = c.historyLogs ?? 10_000;
 				let source: Source;
 				if (c.source.kind === 'firehose') {
@@ -100,6 +109,7 @@ export function runGatewayChild(): void {
 					source,
 					deflate: c.deflate,
 					...(c.batchIntervalMs ? { batchIntervalMs: c.batchIntervalMs } : {}),
+					...(c.maxBatchBytes ? { maxBatchBytes: c.maxBatchBytes } : {}),
 					history: { logs: historyLogs },
 					// The benchmark's clients connect from Node, with no Origin header.
 					allowedOrigins: []
@@ -127,7 +137,11 @@ export function runGatewayChild(): void {
 		handle(req).then(
 			(value) => send({ id: req.id, ok: true, value }),
 			(error: unknown) =>
-				send({ id: req.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) })
+				send({
+					id: req.id,
+					ok: false,
+					error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+				})
 		);
 	});
 	// Without the runner there is nothing to serve.
@@ -137,7 +151,10 @@ export function runGatewayChild(): void {
 /** The parent's handle on a gateway child. */
 export class GatewayProcess {
 	#nextId = 1;
-	readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+	readonly #pending = new Map<
+		number,
+		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
+	>();
 	readonly #unhook: () => void;
 	#exited = false;
 	/** The hub's WebSocket URL. */

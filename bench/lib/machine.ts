@@ -77,7 +77,10 @@ export interface MachineInfo {
 
 function tryRun(file: string, args: string[]): string | null {
 	try {
-		return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		return execFileSync(file, args, {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore']
+		}).trim();
 	} catch {
 		return null;
 	}

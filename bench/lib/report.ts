@@ -42,7 +42,8 @@ function fmtFigure(f: Figure): { median: string; range: string; spread: string; 
 
 function fmtLoad(c: CaseResult): string {
 	const l = c.load;
-	const busy = l.machineBusyCores === null ? '' : `, machine CPU busy ${fmt(l.machineBusyCores, 2)} cores`;
+	const busy =
+		l.machineBusyCores === null ? '' : `, machine CPU busy ${fmt(l.machineBusyCores, 2)} cores`;
 	return `load average ${fmt(l.loadStart, 2)} → ${fmt(l.loadEnd, 2)}${busy}, ${fmt(l.seconds, 0)} s`;
 }
 
@@ -67,7 +68,9 @@ export function textReport(report: RunReport): string {
 		const w = Math.max(20, ...rows.map((r) => [...r.label].length));
 		const wm = Math.max(8, ...rows.map((r) => r.median.length));
 		const wr = Math.max(5, ...rows.map((r) => r.range.length));
-		lines.push(`  ${pad('figure', w)}  ${pad('median', wm, true)}  ${pad('range', wr, true)}  spread  n`);
+		lines.push(
+			`  ${pad('figure', w)}  ${pad('median', wm, true)}  ${pad('range', wr, true)}  spread  n`
+		);
 		for (const r of rows) {
 			lines.push(
 				`  ${pad(r.label, w)}  ${pad(r.median, wm, true)}  ${pad(r.range, wr, true)}  ${pad(r.spread, 6, true)}  ${r.n}`
@@ -124,12 +127,16 @@ export function markdownReport(report: RunReport, pending: readonly string[]): s
 	out.push('## This run');
 	out.push('');
 	out.push(`- Command: \`${report.command}\` (${report.mode} mode), ${fmt(report.seconds, 0)} s`);
-	out.push(`- Date: ${m.date}; commit ${m.commit ?? '?'}${m.dirty ? ' with uncommitted changes' : ''}`);
-	out.push(`- Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB; load average at start ${m.loadavg.join(', ')}`);
+	out.push(
+		`- Date: ${m.date}; commit ${m.commit ?? '?'}${m.dirty ? ' with uncommitted changes' : ''}`
+	);
+	out.push(
+		`- Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB; load average at start ${m.loadavg.join(', ')}`
+	);
 	out.push(`- Node ${m.node}; ${m.chromium ?? 'Chromium not used'}`);
 	out.push(
 		'- Machine load is given per case: the 1-minute load average at its start and end, and how many ' +
-			'cores the whole machine (every process, ours and colleagues\') kept busy over the case, from /proc/stat.'
+			"cores the whole machine (every process, ours and colleagues') kept busy over the case, from /proc/stat."
 	);
 	for (const c of report.cases) {
 		out.push('');
@@ -137,7 +144,7 @@ export function markdownReport(report: RunReport, pending: readonly string[]): s
 		out.push('');
 		out.push(c.method);
 		out.push('');
-		out.push(`Machine: ${fmtLoad(c)}.`);
+		out.push(`Run alone: \`npm run bench -- --cases=${c.id}\`. Machine: ${fmtLoad(c)}.`);
 		out.push('');
 		out.push('| figure | median | range | spread | n |');
 		out.push('|---|--:|--:|--:|--:|');
@@ -150,7 +157,9 @@ export function markdownReport(report: RunReport, pending: readonly string[]): s
 			out.push('| bar | measured (median) | |');
 			out.push('|---|--:|---|');
 			for (const b of c.bars) {
-				out.push(`| ${mdEscape(b.label)} (${b.source}) | ${b.value} | ${b.met ? 'met' : '**MISSED**'} |`);
+				out.push(
+					`| ${mdEscape(b.label)} (${b.source}) | ${b.value} | ${b.met ? 'met' : '**MISSED**'} |`
+				);
 			}
 		}
 		if (c.notes.length) {

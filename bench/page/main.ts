@@ -18,7 +18,10 @@ import type {
 
 /** The bench server numbers every stream from here (bench/lib/entries.ts). */
 const FIRST_SEQ = 1_000_000_000;
-const SUBSCRIBE = JSON.stringify({ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } });
+const SUBSCRIBE = JSON.stringify({
+	type: 'subscribe',
+	payload: { stream: 'logs', resourceId: '*' }
+});
 
 interface Probe {
 	/** Entries so far, and when that count was current. */

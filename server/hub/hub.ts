@@ -227,6 +227,8 @@ export class Hub {
 	#heartbeatTimer: NodeJS.Timeout | undefined;
 	#refuseUntil = 0;
 	#started = false;
+	/** The log interest last told to the source (sorted resource ids, one per line). */
+	#logInterestKey = '';
 	#closing: Promise<void> | undefined;
 
 	/** Where sources deliver items. Each call stamps `seq` and stores the item in history. */
@@ -438,6 +440,25 @@ export class Hub {
 		session.closed = true;
 		clearTimeout(session.authTimer);
 		this.#sessions.delete(session);
+		if (session.subscriptions.has('logs')) this.#updateLogInterest();
+	}
+
+	/**
+	 * Tell the source which log resources are subscribed now, if it wants to know and the set
+	 * changed (KECS opens a log connection per subscribed task; see `Source.setLogInterest`).
+	 */
+	#updateLogInterest(): void {
+		const source = this.#source;
+		if (source?.setLogInterest === undefined) return;
+		const ids = new Set<string>();
+		for (const session of this.#sessions) {
+			const sub = session.subscriptions.get('logs');
+			if (sub !== undefined) for (const id of sub.resourceIds) ids.add(id);
+		}
+		const key = [...ids].sort().join('\n');
+		if (key === this.#logInterestKey) return;
+		this.#logInterestKey = key;
+		this.#guard('source log interest', () => source.setLogInterest?.(ids));
 	}
 
 	#close(session: Session, code: number, reason: string): void {
@@ -478,6 +499,9 @@ export class Hub {
 		const rejection = decoded.ok
 			? handleRequest(this.#context, session, decoded.message)
 			: { code: decoded.error.code, message: decoded.error.message };
+		if (decoded.ok && (decoded.message.type === 'subscribe' || decoded.message.type === 'unsubscribe')) {
+			this.#updateLogInterest();
+		}
 		if (rejection === undefined) {
 			session.badFrames = 0;
 			return;

@@ -45,4 +45,12 @@ export interface Source {
 	/** The tasks as the source knows them now (for a fresh client's first view). */
 	tasks(): Task[];
 	health(): SourceHealth;
+	/**
+	 * Optional. Which log resources clients are subscribed to now: the union of every connected
+	 * client's `logs` subscription `resourceId`s (`*`, a task ARN or id, `service:<name>`,
+	 * `cluster:<name>`). The hub calls it whenever that set changes (and not when it does not).
+	 * A source that must open a connection per task to get its logs (KECS) opens and closes them
+	 * by this; a source that produces every log anyway (the simulator) leaves it out.
+	 */
+	setLogInterest?(resourceIds: ReadonlySet<string>): void;
 }

@@ -1,0 +1,13 @@
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+const [,, path, selector, out, width = '1440', extra = ''] = process.argv;
+const server = spawn(process.execPath, ['scripts/start.js'], { cwd: '/work/main', env: { ...process.env, PORT: '0', KECS_LIVE_FAULTS: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+const url = await new Promise((res) => { let o = ''; server.stdout.on('data', (d) => { o += d; const m = /listening on (\S+)/.exec(o); if (m) res(m[1]); }); });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: Number(width), height: 1000 } });
+p.on('console', (m) => { if (m.type() === 'error') console.log('console error:', m.text()); });
+await p.goto(url + path);
+await p.waitForTimeout(4000);
+if (extra) await eval(extra);
+await p.locator(selector).first().screenshot({ path: out });
+await b.close(); server.kill();
