@@ -44,7 +44,10 @@ export default defineConfig({
 			},
 			{
 				extends: true,
-				ssr: { resolve: { conditions: ['module', 'node', 'development|production'] } },
+				// Server code runs under plain Node, which has no `module` condition. With it, packages
+				// that list `module` first in their exports (the AWS SDK: extensionless ESM in dist-es)
+				// do not load in tests although they do in production.
+				ssr: { resolve: { conditions: ['node', 'development|production'] } },
 				test: {
 					name: 'node',
 					environment: 'node',

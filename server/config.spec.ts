@@ -20,7 +20,8 @@ describe('loadConfig', () => {
 			allowedOrigins: [],
 			faults: false,
 			simLogRate: 20,
-			simSeed: undefined
+			simSeed: undefined,
+			kecs: undefined
 		});
 		expect(loadConfig({ PORT: '', HOST: ' ', KECS_LIVE_TOKEN: '' })).toEqual(DEFAULT_CONFIG);
 	});
@@ -43,7 +44,8 @@ describe('loadConfig', () => {
 			allowedOrigins: ['https://ops.example.com', 'http://localhost:5173'],
 			faults: true,
 			simLogRate: 50000,
-			simSeed: 42
+			simSeed: 42,
+			kecs: undefined
 		});
 		expect(loadConfig({ KECS_LIVE_FAULTS: '0' }).faults).toBe(false);
 		expect(loadConfig({ SIM_LOG_RATE: '0.5' }).simLogRate).toBe(0.5);
@@ -64,6 +66,51 @@ describe('loadConfig', () => {
 		['KECS_LIVE_TOKEN', 'x'.repeat(5000), /KECS_LIVE_TOKEN must be at most 4096/]
 	])('refuses %s=%s with a clear message', (name, value, message) => {
 		const found = problems({ [name]: value });
+		expect(found).toHaveLength(1);
+		expect(found[0]).toMatch(message);
+	});
+
+	it('reads a real KECS: KECS_ENDPOINT, with the admin endpoint on the same host at 5374', () => {
+		expect(loadConfig({ KECS_ENDPOINT: 'http://localhost:5373/' }).kecs).toEqual({
+			endpoint: 'http://localhost:5373',
+			adminEndpoint: 'http://localhost:5374',
+			region: 'us-east-1',
+			pollIntervalMs: 2000
+		});
+		expect(
+			loadConfig({
+				KECS_ENDPOINT: 'http://[::1]:15373',
+				KECS_ADMIN_ENDPOINT: 'http://10.0.0.2:9000',
+				KECS_REGION: 'ap-northeast-1',
+				KECS_POLL_INTERVAL: '500'
+			}).kecs
+		).toEqual({
+			endpoint: 'http://[::1]:15373',
+			adminEndpoint: 'http://10.0.0.2:9000',
+			region: 'ap-northeast-1',
+			pollIntervalMs: 500
+		});
+		expect(loadConfig({ KECS_ENDPOINT: 'https://kecs.internal' }).kecs?.adminEndpoint).toBe(
+			'https://kecs.internal:5374'
+		);
+	});
+
+	it.each([
+		[
+			{ KECS_ENDPOINT: 'localhost:5373' },
+			/KECS_ENDPOINT must be an http\(s\) URL .* got "localhost:5373"/
+		],
+		[{ KECS_ENDPOINT: 'http://h/path' }, /KECS_ENDPOINT/],
+		[{ KECS_ENDPOINT: 'http://h', KECS_ADMIN_ENDPOINT: 'ws://h' }, /KECS_ADMIN_ENDPOINT/],
+		[{ KECS_ENDPOINT: 'http://h', KECS_REGION: 'moon' }, /KECS_REGION must be an AWS region/],
+		[
+			{ KECS_ENDPOINT: 'http://h', KECS_POLL_INTERVAL: '10' },
+			/KECS_POLL_INTERVAL must be an integer from 100/
+		],
+		[{ KECS_ENDPOINT: 'http://h', KECS_POLL_INTERVAL: '1s' }, /KECS_POLL_INTERVAL/],
+		[{ KECS_REGION: 'us-east-1' }, /KECS_REGION is set but KECS_ENDPOINT is not/]
+	])('refuses KECS settings %j with a clear message', (env, message) => {
+		const found = problems(env);
 		expect(found).toHaveLength(1);
 		expect(found[0]).toMatch(message);
 	});

@@ -12,6 +12,12 @@
  * | `KECS_LIVE_FAULTS`          | off         | `1` enables the fault controls                   |
  * | `SIM_LOG_RATE`              | 20          | simulator log lines per second                   |
  * | `SIM_SEED`                  | (default)   | simulator seed (an integer)                      |
+ * | `KECS_ENDPOINT`             | (none)      | a real KECS's ECS API, e.g. http://localhost:5373: |
+ * |                             |             | read KECS instead of running the simulator       |
+ * | `KECS_ADMIN_ENDPOINT`       | host:5374   | KECS's admin server (logs); default: the same    |
+ * |                             |             | host as `KECS_ENDPOINT`, port 5374               |
+ * | `KECS_REGION`               | us-east-1   | the AWS region KECS answers for                  |
+ * | `KECS_POLL_INTERVAL`        | 2000        | ms between two looks at KECS's ECS API           |
  */
 import { LIMITS } from '../src/lib/protocol/index';
 import { normalizeOrigin } from './hub/origin';
@@ -25,7 +31,27 @@ export interface GatewayConfig {
 	faults: boolean;
 	simLogRate: number;
 	simSeed: number | undefined;
+	/** Where a real KECS is; when set, the gateway reads it instead of running the simulator. */
+	kecs: KecsConfig | undefined;
 }
+
+/** A real KECS to read (`KECS_ENDPOINT` and friends). */
+export interface KecsConfig {
+	/** The ECS API, e.g. `http://localhost:5373`. */
+	endpoint: string;
+	/** The admin server (logs), e.g. `http://localhost:5374`. */
+	adminEndpoint: string;
+	region: string;
+	/** ms between two looks at the ECS API. */
+	pollIntervalMs: number;
+}
+
+/** KECS's ports: the ECS API and the admin server. */
+export const KECS_DEFAULT_ADMIN_PORT = 5374;
+/** Defaults of the KECS settings. */
+export const KECS_DEFAULTS = { region: 'us-east-1', pollIntervalMs: 2000 } as const;
+/** Shortest and longest `KECS_POLL_INTERVAL` accepted, ms. */
+export const KECS_POLL_INTERVAL_RANGE = [100, 3_600_000] as const;
 
 /** Defaults of {@link GatewayConfig}. */
 export const DEFAULT_CONFIG: GatewayConfig = {
@@ -35,7 +61,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
 	allowedOrigins: [],
 	faults: false,
 	simLogRate: 20,
-	simSeed: undefined
+	simSeed: undefined,
+	kecs: undefined
 };
 
 /** The highest `SIM_LOG_RATE` accepted (benchmarks push 50,000+). */
@@ -128,6 +155,83 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 		} else config.simSeed = n;
 	}
 
+	config.kecs = readKecs(read, problems);
+
 	if (problems.length > 0) throw new ConfigError(problems);
 	return config;
+}
+
+/** An http(s) URL without path, query or credentials, normalised to `scheme://host:port`. */
+function endpointUrl(raw: string): string | undefined {
+	try {
+		const url = new URL(raw);
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+		if (url.username || url.password || url.search || url.hash) return undefined;
+		if (url.pathname !== '/' && url.pathname !== '') return undefined;
+		return url.origin;
+	} catch {
+		return undefined;
+	}
+}
+
+function readKecs(
+	read: (name: string) => string | undefined,
+	problems: string[]
+): KecsConfig | undefined {
+	const endpoint = read('KECS_ENDPOINT');
+	const admin = read('KECS_ADMIN_ENDPOINT');
+	const region = read('KECS_REGION');
+	const poll = read('KECS_POLL_INTERVAL');
+	if (endpoint === undefined) {
+		// The KECS settings mean nothing without KECS: running the simulator instead would be
+		// a surprise to whoever set them.
+		for (const [name, value] of [
+			['KECS_ADMIN_ENDPOINT', admin],
+			['KECS_REGION', region],
+			['KECS_POLL_INTERVAL', poll]
+		] as const) {
+			if (value !== undefined) problems.push(`${name} is set but KECS_ENDPOINT is not`);
+		}
+		return undefined;
+	}
+	const kecs: KecsConfig = {
+		endpoint: '',
+		adminEndpoint: '',
+		region: KECS_DEFAULTS.region,
+		pollIntervalMs: KECS_DEFAULTS.pollIntervalMs
+	};
+	const ecs = endpointUrl(endpoint);
+	if (ecs === undefined) {
+		problems.push(
+			`KECS_ENDPOINT must be an http(s) URL such as http://localhost:5373, got "${endpoint}"`
+		);
+	} else {
+		kecs.endpoint = ecs;
+		const url = new URL(ecs);
+		// `hostname` keeps an IPv6 address's brackets.
+		kecs.adminEndpoint = `${url.protocol}//${url.hostname}:${KECS_DEFAULT_ADMIN_PORT}`;
+	}
+	if (admin !== undefined) {
+		const a = endpointUrl(admin);
+		if (a === undefined) {
+			problems.push(
+				`KECS_ADMIN_ENDPOINT must be an http(s) URL such as http://localhost:5374, got "${admin}"`
+			);
+		} else kecs.adminEndpoint = a;
+	}
+	if (region !== undefined) {
+		if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+			problems.push(`KECS_REGION must be an AWS region such as us-east-1, got "${region}"`);
+		} else kecs.region = region;
+	}
+	if (poll !== undefined) {
+		const n = Number(poll);
+		const [min, max] = KECS_POLL_INTERVAL_RANGE;
+		if (!/^\d+$/.test(poll) || n < min || n > max) {
+			problems.push(
+				`KECS_POLL_INTERVAL must be an integer from ${min} to ${max} (milliseconds), got "${poll}"`
+			);
+		} else kecs.pollIntervalMs = n;
+	}
+	return kecs;
 }

@@ -13,9 +13,19 @@
  * | `POST /_faults/malformed`            | one non-JSON frame to every client                   |
  * | `POST /_faults/log?message=…&level=…`| one log line published on the logs stream (a `system`  |
  * |                                      | source), e.g. hostile text to show it renders as text |
+ * | `POST /_faults/notification?title=…` | one notification published (`type`, `priority`,       |
+ * |   `&type=…&priority=…&message=…`     | `message`, `resourceId` optional), so a demo or a     |
+ * |                                      | test need not wait minutes for the simulator's next   |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOG_LEVELS, type LogLevel } from '../src/lib/protocol/index';
+import {
+	LOG_LEVELS,
+	NOTIFICATION_PRIORITIES,
+	NOTIFICATION_TYPES,
+	type LogLevel,
+	type NotificationPriority,
+	type NotificationType
+} from '../src/lib/protocol/index';
 import type { Hub } from './hub/hub';
 import { isOriginAllowed, normalizeOrigin } from './hub/origin';
 
@@ -145,6 +155,42 @@ export function createControlRoutes(hub: Hub, options: ControlRouteOptions = {})
 					message
 				});
 				sendJson(res, 200, { ok: true, fault: 'log', id });
+				return true;
+			}
+			case 'notification': {
+				const q = url.searchParams;
+				const title = q.get('title') ?? '';
+				const message = q.get('message') ?? '';
+				const type = (q.get('type') ?? 'info') as NotificationType;
+				const priority = (q.get('priority') ?? 'normal') as NotificationPriority;
+				const resourceId = q.get('resourceId') ?? undefined;
+				if (title === '' || title.length > 200 || message.length > MAX_INJECTED_MESSAGE) {
+					sendJson(res, 400, {
+						ok: false,
+						error: `title must have 1 to 200 characters, message at most ${MAX_INJECTED_MESSAGE}`
+					});
+					return true;
+				}
+				if (!NOTIFICATION_TYPES.includes(type) || !NOTIFICATION_PRIORITIES.includes(priority)) {
+					sendJson(res, 400, {
+						ok: false,
+						error: `unknown type "${type}" or priority "${priority}"`
+					});
+					return true;
+				}
+				const id = `fault-notification-${startedAt.toString(36)}-${++injected}`;
+				hub.sink.notification({
+					id,
+					type,
+					priority,
+					title,
+					message,
+					timestamp: new Date(),
+					source: 'fault-control',
+					...(resourceId ? { resourceId } : {}),
+					read: false
+				});
+				sendJson(res, 200, { ok: true, fault: 'notification', id });
 				return true;
 			}
 			default:

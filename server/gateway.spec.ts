@@ -32,7 +32,8 @@ describe('fault routes off (default)', () => {
 			'stall-pongs',
 			'refuse?seconds=1',
 			'malformed',
-			'log?message=x'
+			'log?message=x',
+			'notification?title=x'
 		]) {
 			expect((await post(`/_faults/${name}`)).status, name).toBe(404);
 		}
@@ -117,6 +118,39 @@ describe('log fault', () => {
 		expect((await post('/_faults/log')).status).toBe(400);
 		expect((await post(`/_faults/log?message=${'x'.repeat(4001)}`)).status).toBe(400);
 		expect((await post('/_faults/log?message=x&level=loud')).status).toBe(400);
+	});
+});
+
+describe('notification fault', () => {
+	it('publishes one notification through the hub, shared state and all', async () => {
+		t = await startTestGateway({ faults: true });
+		const c = await t.connectReady();
+		c.request('subscribe', { stream: 'notifications' });
+		await c.next('subscribed');
+		const res = await post(
+			'/_faults/notification?type=error&priority=critical&title=Disk%20full&message=%3Cb%3Ex%3C%2Fb%3E&resourceId=service%3Aapi'
+		);
+		expect(res).toMatchObject({ status: 200, body: { ok: true, fault: 'notification' } });
+		const [item] = await c.waitItems('notifications', 1);
+		expect(item).toMatchObject({
+			id: res.body.id,
+			type: 'error',
+			priority: 'critical',
+			title: 'Disk full',
+			message: '<b>x</b>',
+			resourceId: 'service:api',
+			read: false
+		});
+		// The hub knows it: marking it read works like for any other notification.
+		const id = c.request('mark_as_read', { notificationId: res.body.id });
+		expect((await c.reply(id)).type).toBe('notification_update');
+	});
+
+	it('refuses a missing title and unknown type or priority', async () => {
+		t = await startTestGateway({ faults: true });
+		expect((await post('/_faults/notification')).status).toBe(400);
+		expect((await post('/_faults/notification?title=x&type=loud')).status).toBe(400);
+		expect((await post('/_faults/notification?title=x&priority=urgent')).status).toBe(400);
 	});
 });
 

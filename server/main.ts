@@ -1,7 +1,8 @@
 /**
  * The production entry, bundled to `build-gateway/main.js` (vite.gateway.config.ts) and run by
  * `npm start`. Reads the configuration from the environment, loads the built SvelteKit handler,
- * starts the gateway with the built-in simulator, and prints exactly one line to stdout:
+ * starts the gateway with the built-in simulator (or, with `KECS_ENDPOINT` set, with a real KECS
+ * as its source), and prints exactly one line to stdout:
  * `listening on http://HOST:PORT` (tests parse it to find the port when `PORT=0`).
  *
  * The handler is `build/handler.js` beside `build-gateway/` (resolved from this bundle's own
@@ -15,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { startGateway, type Gateway, type RequestHandler } from './gateway';
-import { createSimulator } from './sources/simulator/index';
+import { createConfiguredSource } from './sources/from-config';
 
 /** Where the built app's handler is, relative to this bundle (`build-gateway/main.js`). */
 const HANDLER_FROM_BUNDLE = '../build/handler.js';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
 	process.on('SIGINT', stop);
 
 	const handler = await loadHandler(process.argv[2]);
-	const source = createSimulator({ seed: config.simSeed, logRate: config.simLogRate });
+	const source = createConfiguredSource(config);
 	const gateway = await startGateway({
 		host: config.host,
 		port: config.port,

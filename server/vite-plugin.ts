@@ -1,6 +1,6 @@
 /**
  * The gateway hub inside `vite dev` and `vite preview`: the same hub as production, with the
- * built-in simulator and the fault controls on (set `KECS_LIVE_FAULTS=0` to turn them off),
+ * built-in simulator (or a real KECS, with `KECS_ENDPOINT` set) and the fault controls on (set `KECS_LIVE_FAULTS=0` to turn them off),
  * attached to Vite's own HTTP server. It takes only the hub's WebSocket paths and leaves every
  * other upgrade untouched, so Vite's HMR socket keeps working.
  */
@@ -9,7 +9,7 @@ import type { Connect, Plugin } from 'vite';
 import { loadConfig } from './config';
 import { createControlRoutes } from './faults';
 import { Hub } from './hub/hub';
-import { createSimulator } from './sources/simulator/index';
+import { createConfiguredSource } from './sources/from-config';
 
 /**
  * Attach the hub and the control routes to a dev or preview server. vite.config.ts calls this
@@ -24,7 +24,7 @@ export async function attachDevGateway(
 	const config = loadConfig(process.env);
 	const faults = process.env.KECS_LIVE_FAULTS === undefined ? true : config.faults;
 	const hub = new Hub({
-		source: createSimulator({ seed: config.simSeed, logRate: config.simLogRate }),
+		source: createConfiguredSource(config),
 		token: config.token,
 		allowedOrigins: config.allowedOrigins
 	});

@@ -144,12 +144,21 @@ export const browserIngest: BenchCase = {
 							warmupMs,
 							measureMs
 						};
+						const t = performance.now();
 						const result = await page.evaluate<IngestResult>(
 							`window.kecsBench.ingest(${JSON.stringify(options)})`
 						);
 						results.get(v.key)![mode].push(result);
+						const t2 = performance.now();
 						// Start each measurement from a collected heap.
 						await page.send('HeapProfiler.collectGarbage');
+						if (process.env.BENCH_DEBUG) {
+							ctx.log(
+								`    ${mode}: ${((t2 - t) / 1000).toFixed(1)} s, gc ${((performance.now() - t2) / 1000).toFixed(1)} s, ` +
+									`startup ${(result.startupMs / 1000).toFixed(2)} s, window ${result.seconds.toFixed(2)} s, ` +
+									`total ${(result.totalMs / 1000).toFixed(2)} s, ${result.samples} samples, ${result.publications} publications`
+							);
+						}
 					}
 					const runs = results.get(v.key)!;
 					ctx.log(

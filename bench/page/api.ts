@@ -56,6 +56,10 @@ export interface IngestResult extends RunStatus {
 	seconds: number;
 	/** Animation frames sampled. */
 	samples: number;
+	/** From the call to the first entry seen (connect, handshake, first frame), in ms. */
+	startupMs: number;
+	/** From the call to the end of the window, in ms. */
+	totalMs: number;
 }
 
 /** `window.kecsBench`. */

@@ -156,8 +156,9 @@ function probe(options: RunOptions): Probe {
 }
 
 function ingest(options: IngestOptions): Promise<IngestResult> {
+	const startedAt = performance.now();
 	const p = probe(options);
-	const deadline = performance.now() + (options.timeoutMs ?? 60_000);
+	const deadline = startedAt + (options.timeoutMs ?? 60_000);
 	return new Promise((resolve, reject) => {
 		let firstAt = -1;
 		let t0 = -1;
@@ -174,7 +175,14 @@ function ingest(options: IngestOptions): Promise<IngestResult> {
 				const status = p.status();
 				p.stop();
 				const seconds = (s.at - t0) / 1000;
-				resolve({ ...status, rate: (s.entries - e0) / seconds, seconds, samples });
+				resolve({
+					...status,
+					rate: (s.entries - e0) / seconds,
+					seconds,
+					samples,
+					startupMs: firstAt - startedAt,
+					totalMs: performance.now() - startedAt
+				});
 				return;
 			}
 			if (performance.now() > deadline) {

@@ -62,6 +62,12 @@ function tailOf(lines: readonly StoredLine[], tail: string | null): readonly Sto
 /** The admin server's request and upgrade handlers, and the controls over its live streams. */
 export function createAdmin(state: FakeState, transports: AdminTransports, streamIds: boolean) {
 	const sockets = new Set<WebSocket>();
+	/** Log requests received (path and query), newest last, for tests. */
+	const requests: string[] = [];
+	const record = (url: URL): void => {
+		requests.push(`${url.pathname}${url.search}`);
+		if (requests.length > 1000) requests.splice(0, requests.length - 1000);
+	};
 	const sseResponses = new Set<ServerResponse>();
 	const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
@@ -172,6 +178,7 @@ export function createAdmin(state: FakeState, transports: AdminTransports, strea
 				return json(res, 200, { status: 'ready' });
 		}
 		const m = LOGS_PATH.exec(url.pathname);
+		if (m) record(url);
 		if (!m || m[3] === '/ws' || (m[3] === '/stream' && transports.sse === false)) {
 			return text(res, 404, '404 page not found');
 		}
@@ -191,6 +198,7 @@ export function createAdmin(state: FakeState, transports: AdminTransports, strea
 					`Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`
 			);
 		};
+		if (m) record(url);
 		if (!m || m[3] !== '/ws' || transports.ws === false) return refuse(404, '404 page not found');
 		const resolved = resolve(url, decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
 		if (!resolved.ok) return refuse(resolved.status, resolved.message);
@@ -272,6 +280,10 @@ export function createAdmin(state: FakeState, transports: AdminTransports, strea
 				n++;
 			}
 			return n;
+		},
+		/** Log requests received so far (path and query), oldest first. */
+		requests(): string[] {
+			return [...requests];
 		},
 		/** Live streams open now. */
 		streamCount(): number {

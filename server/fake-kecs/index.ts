@@ -83,6 +83,8 @@ export interface FakeKecs {
 	emitLog(taskArn: string, container: string, line: string, level?: string): StoredLine[];
 	/** Live log streams (WebSocket and SSE) open now. */
 	logStreamCount(): number;
+	/** Requests for logs received so far (path and query, REST, SSE and WebSocket), oldest first. */
+	logRequests(): string[];
 	/** Stop everything. Idempotent. */
 	close(): Promise<void>;
 }
@@ -171,6 +173,7 @@ export async function startFakeKecs(options: FakeKecsOptions = {}): Promise<Fake
 		emitLog: (taskArn, container, line, level = 'INFO') =>
 			state.appendLog(taskArn, container, line, level, new Date()),
 		logStreamCount: () => admin.streamCount(),
+		logRequests: () => admin.requests(),
 		close() {
 			closing ??= (async () => {
 				state.stop();

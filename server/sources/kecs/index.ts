@@ -87,7 +87,8 @@ export interface KecsSource extends Source {
 /** The admin endpoint KECS uses by default: the ECS endpoint's host on port 5374. */
 export function defaultAdminEndpoint(endpoint: string): string {
 	const url = new URL(endpoint);
-	return `${url.protocol}//${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${KECS_ADMIN_PORT}`;
+	// `hostname` keeps an IPv6 address's brackets.
+	return `${url.protocol}//${url.hostname}:${KECS_ADMIN_PORT}`;
 }
 
 function describe(error: unknown): string {
@@ -313,8 +314,7 @@ class KecsSourceImpl implements KecsSource {
 		const updates = diffTasks(this.#tasks, tasks, now);
 		this.#tasks = tasks;
 		for (const update of updates) sink.task(update);
-		for (const n of this.#notifier.fromTasks(updates, now)) sink.notification(n);
-		const derived = this.#notifier.fromServices(snapshot.services, now);
+		const derived = this.#notifier.observe(updates, snapshot.services, now);
 		for (const entry of derived.logs) sink.log(entry);
 		for (const n of derived.notifications) sink.notification(n);
 		this.#logs.setTasks(tasks.values(), ids);

@@ -166,6 +166,21 @@ export class ChangeNotifier {
 	readonly #events = new Map<string, Set<string>>();
 
 	/**
+	 * What one look at KECS brings that is news: the task updates it produced, and its services.
+	 * The first look is the baseline.
+	 */
+	observe(
+		updates: readonly SourceTaskUpdate[],
+		services: readonly ServiceView[],
+		timestamp: Date
+	): Derived {
+		const fromTasks = this.fromTasks(updates, timestamp);
+		const derived = this.fromServices(services, timestamp);
+		this.#baseline = false;
+		return { notifications: [...fromTasks, ...derived.notifications], logs: derived.logs };
+	}
+
+	/**
 	 * Notifications for tasks that reached STOPPED in `updates`: a status change to STOPPED, or a
 	 * task that appeared already stopped after the baseline (it ran and died between two looks).
 	 */
@@ -196,7 +211,6 @@ export class ChangeNotifier {
 			if (!liveDeployments.has(key)) this.#deployments.delete(key);
 		}
 		for (const arn of this.#events.keys()) if (!liveServices.has(arn)) this.#events.delete(arn);
-		this.#baseline = false;
 		return derived;
 	}
 
