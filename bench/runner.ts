@@ -8,6 +8,9 @@
  *   --repeats=N        repeats per measurement, overriding each case's default
  *   --no-write         print only; leave results.json and docs/benchmarks.md alone
  *   --child=gateway    internal: be a gateway child process (lib/gateway-child.ts)
+ *
+ * Environment: BENCH_DEBUG=1 logs each browser measurement's timings; BENCH_CHILD_NODE_ARGS adds
+ * Node flags to the gateway children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -90,8 +90,8 @@ export const browserIngest: BenchCase = {
 	browser: true,
 	async run(ctx) {
 		const repeats = ctx.repeats ?? (ctx.quick ? 3 : 7);
-		const warmupMs = ctx.quick ? 250 : 500;
-		const measureMs = ctx.quick ? 600 : 2_000;
+		const warmupMs = ctx.quick ? 200 : 500;
+		const measureMs = ctx.quick ? 500 : 2_000;
 		const variants = VARIANTS.filter((v) => !ctx.quick || v.quick);
 		const profiles: Record<Profile, ReturnType<typeof simulatorEntries>> = {
 			simulator: simulatorEntries(2_000),

@@ -56,6 +56,7 @@ async function openAll(url: string, n: number): Promise<CountingClient[]> {
 async function cycle(
 	gp: GatewayProcess,
 	seconds: number,
+	last: boolean,
 	log: (m: string) => void
 ): Promise<Cycle> {
 	const before = await gp.gc();
@@ -109,9 +110,10 @@ async function cycle(
 		framesPerSecond: (end.framesOut - start.framesOut) / elapsed,
 		seconds: elapsed
 	};
-	await Promise.all(clients.map((c) => c.close()));
+	// Abrupt closes: the closing handshake of 1,000 sockets is not what is measured here.
+	for (const c of clients) c.ws.terminate();
 	// Let the gateway notice every close before the next cycle weighs it again.
-	for (let i = 0; i < 50 && (await gp.sample()).clients > 0; i++) await sleep(100);
+	if (!last) for (let i = 0; i < 50 && (await gp.sample()).clients > 0; i++) await sleep(100);
 	return result;
 }
 
@@ -129,7 +131,7 @@ export const gatewayClients: BenchCase = {
 		const results: Cycle[] = [];
 		try {
 			for (let i = 0; i < cycles; i++) {
-				const c = await cycle(gp, seconds, ctx.log);
+				const c = await cycle(gp, seconds, i === cycles - 1, ctx.log);
 				results.push(c);
 				ctx.log(
 					`  cycle ${i + 1}: gateway ${(summarize(c.cpuPerSecond).median * 100).toFixed(1)}% CPU, ` +

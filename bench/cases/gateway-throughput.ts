@@ -178,8 +178,8 @@ export const gatewayThroughput: BenchCase = {
 	browser: false,
 	async run(ctx) {
 		const repeats = ctx.repeats ?? (ctx.quick ? 3 : 5);
-		const warmupMs = ctx.quick ? 300 : 1_000;
-		const measureMs = ctx.quick ? 1_000 : 4_000;
+		const warmupMs = ctx.quick ? 250 : 1_000;
+		const measureMs = ctx.quick ? 750 : 4_000;
 		const variants = VARIANTS.filter((v) => !ctx.quick || v.quick);
 		const gateways = new Map<string, GatewayProcess>();
 		const runs = new Map<string, Run[]>(variants.map((v) => [v.key, []]));

@@ -106,7 +106,19 @@ export async function startFrameServer(
 			ws.send(frame, { binary: false }, (error) => {
 				unflushedFrames--;
 				unflushedBytes -= bytes;
-				if (!error && rate === 0) pump();
+				if (!error && rate === 0) schedulePump();
+			});
+		};
+		// Refill from setImmediate, never from the write callback itself: a write the kernel takes at
+		// once completes on nextTick, and a nextTick chain of send → callback → send never lets the
+		// event loop read the client's close frame (it would stream on to a tab that left).
+		let pumpScheduled = false;
+		const schedulePump = (): void => {
+			if (pumpScheduled) return;
+			pumpScheduled = true;
+			setImmediate(() => {
+				pumpScheduled = false;
+				pump();
 			});
 		};
 		// Buffers are reused once the socket has taken them: never more unflushed than the pool.

@@ -71,6 +71,6 @@ export interface KecsBench {
 	start(options: RunOptions): number;
 	/** A running run's status. */
 	status(handle: number): RunStatus;
-	/** Stop a run; returns its final status. */
-	stop(handle: number): RunStatus;
+	/** Stop a run; resolves with its final status once its socket has closed. */
+	stop(handle: number): Promise<RunStatus>;
 }

@@ -5,6 +5,7 @@
  * store shows (consecutive seqs from the bench server make its last seq an exact count).
  */
 import { ConnectionClient } from '$lib/connection/client';
+import type { WebSocketConstructor } from '$lib/connection/socket';
 import type { LogEntry } from '$lib/protocol';
 import { createLogStream } from '$lib/streams/logs';
 import type {
@@ -27,7 +28,27 @@ interface Probe {
 	/** Entries so far, and when that count was current. */
 	sample(): { at: number; entries: number };
 	status(): RunStatus;
-	stop(): void;
+	/** Close; resolves once the socket has closed (or after 5 s), so runs never overlap. */
+	stop(): Promise<void>;
+}
+
+/** Resolves once `ws` has closed (at most 5 s). */
+function closed(ws: WebSocket): Promise<void> {
+	return new Promise((resolve) => {
+		if (ws.readyState === WebSocket.CLOSED) return resolve();
+		const timer = setTimeout(resolve, 5_000);
+		ws.addEventListener('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
+/** Close `ws` and wait for it. */
+function closeSocket(ws: WebSocket): Promise<void> {
+	ws.onmessage = null;
+	ws.close(1000);
+	return closed(ws);
 }
 
 interface WireMessage {
@@ -63,7 +84,7 @@ function bare(url: string): Probe {
 	return {
 		sample: () => ({ at: performance.now(), entries }),
 		status,
-		stop: () => ws.close(1000)
+		stop: () => closeSocket(ws)
 	};
 }
 
@@ -99,13 +120,28 @@ function guide(url: string, max: number): Probe {
 			dropped: 0,
 			publications: 0
 		}),
-		stop: () => ws.close(1000)
+		stop: () => closeSocket(ws)
 	};
 }
 
 /** (b) Ours: connection statechart, codec, registry, ring, store. */
 function client(url: string, max: number): Probe {
-	const connection = new ConnectionClient({ url });
+	// The browser's own WebSocket, only remembered so `stop` can wait for it to close.
+	const sockets: WebSocket[] = [];
+	class TrackedWebSocket extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols);
+			sockets.push(this);
+		}
+	}
+	const connection = new ConnectionClient(
+		{ url },
+		{
+			// The DOM types its handlers more narrowly than the client's structural interface; the
+			// client falls back to this same constructor (`globalThis.WebSocket`) by default.
+			WebSocketImpl: TrackedWebSocket as unknown as WebSocketConstructor
+		}
+	);
 	const stream = createLogStream(connection, { maxBufferSize: max });
 	let at = performance.now();
 	let lastSeq = -1;
@@ -142,6 +178,7 @@ function client(url: string, max: number): Probe {
 			offLogs();
 			offDropped();
 			connection.dispose();
+			return Promise.all(sockets.map(closed)).then(() => {});
 		}
 	};
 }
@@ -173,22 +210,25 @@ function ingest(options: IngestOptions): Promise<IngestResult> {
 				e0 = s.entries;
 			} else if (t0 >= 0 && s.at - t0 >= options.measureMs) {
 				const status = p.status();
-				p.stop();
 				const seconds = (s.at - t0) / 1000;
-				resolve({
+				const result: IngestResult = {
 					...status,
 					rate: (s.entries - e0) / seconds,
 					seconds,
 					samples,
 					startupMs: firstAt - startedAt,
 					totalMs: performance.now() - startedAt
-				});
+				};
+				void p.stop().then(() => resolve(result));
 				return;
 			}
 			if (performance.now() > deadline) {
 				const status = p.status();
-				p.stop();
-				reject(new Error(`${options.mode}: not done in time: ${JSON.stringify(status)}`));
+				void p
+					.stop()
+					.then(() =>
+						reject(new Error(`${options.mode}: not done in time: ${JSON.stringify(status)}`))
+					);
 				return;
 			}
 			requestAnimationFrame(tick);
@@ -213,12 +253,12 @@ const api: KecsBench = {
 		if (!p) throw new Error(`no run ${handle}`);
 		return p.status();
 	},
-	stop(handle) {
+	async stop(handle) {
 		const p = runs.get(handle);
 		if (!p) throw new Error(`no run ${handle}`);
 		runs.delete(handle);
 		const status = p.status();
-		p.stop();
+		await p.stop();
 		return status;
 	}
 };

@@ -205,6 +205,7 @@ export function createAdmin(state: FakeState, transports: AdminTransports, strea
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			ws.on('error', () => {});
 			sockets.add(ws);
+			ws.on('close', () => sockets.delete(ws));
 			const target = resolved.target;
 			if (target === undefined) {
 				ws.send(JSON.stringify({ event: 'error', error: `pods "${m[1]}" not found` }));
@@ -226,10 +227,7 @@ export function createAdmin(state: FakeState, transports: AdminTransports, strea
 				end: finish
 			};
 			log.listeners.add(listener);
-			ws.on('close', () => {
-				log.listeners.delete(listener);
-				sockets.delete(ws);
-			});
+			ws.on('close', () => log.listeners.delete(listener));
 		});
 	};
 

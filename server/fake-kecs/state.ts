@@ -275,8 +275,10 @@ export class FakeState {
 		}
 		for (const [arn, o] of this.#overrides) {
 			if (seen.has(arn)) continue;
-			if (o.gone) this.#overrides.delete(arn);
-			else out.push(cloneTask(o.task));
+			if (o.gone) {
+				this.#overrides.delete(arn);
+				this.#forget(arn);
+			} else out.push(cloneTask(o.task));
 		}
 		return out;
 	}
@@ -444,22 +446,24 @@ export class FakeState {
 	#onTask(update: SourceTaskUpdate): void {
 		if (this.#overrides.has(update.taskId)) return;
 		const task = update.task;
-		if (update.updateType === 'deleted') {
-			for (const [key, log] of this.#logs) {
-				if (key.startsWith(`${update.taskId}|`)) {
-					log.end();
-					this.#logs.delete(key);
-				}
-			}
-			this.#runtimeIds.delete(update.taskId);
-			return;
-		}
+		if (update.updateType === 'deleted') return this.#forget(update.taskId);
 		if (task === undefined) return;
 		for (const c of task.containers) {
 			if (c.lastStatus === 'STOPPED' || task.lastStatus === 'STOPPED') {
 				this.#logs.get(`${task.taskArn}|${c.name}`)?.end();
 			}
 		}
+	}
+
+	/** ECS forgot a task: so does KECS's log store here. */
+	#forget(taskArn: string): void {
+		for (const [key, log] of this.#logs) {
+			if (key.startsWith(`${taskArn}|`)) {
+				log.end();
+				this.#logs.delete(key);
+			}
+		}
+		this.#runtimeIds.delete(taskArn);
 	}
 
 	#onNotification(n: SourceNotification): void {

@@ -499,7 +499,10 @@ export class Hub {
 		const rejection = decoded.ok
 			? handleRequest(this.#context, session, decoded.message)
 			: { code: decoded.error.code, message: decoded.error.message };
-		if (decoded.ok && (decoded.message.type === 'subscribe' || decoded.message.type === 'unsubscribe')) {
+		if (
+			decoded.ok &&
+			(decoded.message.type === 'subscribe' || decoded.message.type === 'unsubscribe')
+		) {
 			this.#updateLogInterest();
 		}
 		if (rejection === undefined) {

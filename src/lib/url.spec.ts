@@ -4,11 +4,13 @@ import { linkKeepingOptions, withParams } from './url';
 describe('links', () => {
 	it('changes parameters and keeps the others', () => {
 		const url = new URL('http://x/?heartbeatInterval=2000&task=a');
-		expect(withParams(url, { task: 'b' })).toBe('?heartbeatInterval=2000&task=b');
+		expect(withParams(url, { task: 'b' })).toBe('/?heartbeatInterval=2000&task=b');
 		expect(withParams(url, { task: null, service: 'api' })).toBe(
-			'?heartbeatInterval=2000&service=api'
+			'/?heartbeatInterval=2000&service=api'
 		);
-		expect(withParams(new URL('http://x/p?task=a'), { task: '' })).toBe('/p');
+		expect(withParams(new URL('http://x/websocket-demo?task=a'), { task: '' })).toBe(
+			'/websocket-demo'
+		);
 	});
 
 	it('keeps only the named options on links to other pages', () => {

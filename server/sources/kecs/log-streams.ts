@@ -46,7 +46,7 @@ interface Target {
 }
 
 /** Containers whose watermarks are remembered after their stream closed. */
-const MAX_WATERMARKS = 2_000;
+const MAX_WATERMARKS = 1_000;
 
 /** Task states in which containers can be writing logs. */
 const ACTIVE_TASK_STATES = new Set(['ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING']);
@@ -115,6 +115,10 @@ export class LogStreamManager {
 			}
 		}
 		this.#targets = targets;
+		// ECS forgot these tasks: their containers will not log again.
+		for (const key of this.#watermarks.keys()) {
+			if (!targets.has(key) && !this.#streams.has(key)) this.#watermarks.delete(key);
+		}
 		this.#reconcile();
 	}
 

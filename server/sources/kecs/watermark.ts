@@ -14,8 +14,8 @@
  */
 import type { KecsLogFrame } from './mapping';
 
-/** Recent KECS ids remembered for de-duplication. */
-const RECENT_IDS = 4096;
+/** Recent KECS ids remembered per container (a replay overlaps only the last few lines). */
+const RECENT_IDS = 256;
 
 export class Watermark {
 	/** Timestamp (ns) of the newest line delivered. */

@@ -7,7 +7,9 @@ import {
 	type StatusInput
 } from './connection-status';
 
-function input(overrides: Partial<StatusInput> & { stats?: Partial<StatusInput['stats']> } = {}) {
+function input(
+	overrides: Omit<Partial<StatusInput>, 'stats'> & { stats?: Partial<StatusInput['stats']> } = {}
+) {
 	const { stats, ...rest } = overrides;
 	return {
 		state: 'open',
