@@ -7,12 +7,13 @@
  *   --cases=a,b        only these cases (ids in bench/cases/index.ts)
  *   --repeats=N        repeats per measurement, overriding each case's default
  *   --no-write         print only; leave results.json and docs/benchmarks.md alone
+ *   --from-results     measure nothing: print and rewrite docs/benchmarks.md from bench/results.json
  *   --child=gateway    internal: be a gateway child process (lib/gateway-child.ts)
  *
  * Environment: BENCH_DEBUG=1 logs each browser measurement's timings; BENCH_CHILD_NODE_ARGS adds
  * Node flags to the gateway children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Browser, CHROMIUM_PATH } from './cdp';
@@ -27,6 +28,7 @@ interface Args {
 	cases: string[] | undefined;
 	repeats: number | undefined;
 	write: boolean;
+	fromResults: boolean;
 	child: string | undefined;
 }
 
@@ -36,12 +38,14 @@ function parseArgs(argv: readonly string[]): Args {
 		cases: undefined,
 		repeats: undefined,
 		write: true,
+		fromResults: false,
 		child: undefined
 	};
 	for (const arg of argv) {
 		const [name, value] = arg.split('=', 2) as [string, string | undefined];
 		if (name === '--quick') args.quick = true;
 		else if (name === '--no-write') args.write = false;
+		else if (name === '--from-results') args.fromResults = true;
 		else if (name === '--cases' && value) args.cases = value.split(',').filter(Boolean);
 		else if (name === '--repeats' && value && Number(value) >= 1)
 			args.repeats = Math.floor(Number(value));
@@ -58,6 +62,12 @@ async function main(): Promise<void> {
 
 	const runnerPath = fileURLToPath(import.meta.url);
 	const root = resolve(dirname(runnerPath), '../..');
+	if (args.fromResults) {
+		const saved = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as RunReport;
+		console.log(textReport(saved));
+		writeFileSync(join(root, 'docs/benchmarks.md'), markdownReport(saved, PENDING));
+		return;
+	}
 	const selected = args.cases
 		? args.cases.map((id) => {
 				const c = CASES.find((x) => x.id === id);

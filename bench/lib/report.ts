@@ -138,6 +138,19 @@ export function markdownReport(report: RunReport, pending: readonly string[]): s
 		'- Machine load is given per case: the 1-minute load average at its start and end, and how many ' +
 			"cores the whole machine (every process, ours and colleagues') kept busy over the case, from /proc/stat."
 	);
+	const bars = report.cases.flatMap((c) => c.bars.map((b) => ({ ...b, title: c.title })));
+	if (bars.length) {
+		out.push('');
+		out.push('## The bars at a glance');
+		out.push('');
+		out.push('| bar | source | measured (median) | |');
+		out.push('|---|---|--:|---|');
+		for (const b of bars) {
+			out.push(
+				`| ${mdEscape(b.label)} | ${b.source} | ${b.value} | ${b.met ? 'met' : '**MISSED**'} |`
+			);
+		}
+	}
 	for (const c of report.cases) {
 		out.push('');
 		out.push(`## ${c.title}`);

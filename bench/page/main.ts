@@ -1,8 +1,9 @@
 /**
  * The bench page: three ways to take the same log frames into a tab (see {@link IngestMode}),
- * measured the same way. Counting happens in `requestAnimationFrame` samples, never per message,
- * so the measurement costs every mode the same; for `client` the count is what the published
- * store shows (consecutive seqs from the bench server make its last seq an exact count).
+ * measured the same way. Each consumer counts what it takes (one increment, no clock reads per
+ * message) and the count is read in `requestAnimationFrame` samples, so measuring costs every mode
+ * the same. For `client` the count is what the published store shows: the bench server numbers
+ * entries consecutively, so the last seq in `$logs` is an exact count.
  */
 import { ConnectionClient } from '$lib/connection/client';
 import type { WebSocketConstructor } from '$lib/connection/socket';

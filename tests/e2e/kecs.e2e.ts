@@ -74,7 +74,11 @@ test('the gateway reads KECS: its source is kecs, without metrics', async ({ req
 	};
 	expect(health.source).toMatchObject({ name: 'kecs', providesMetrics: false });
 	await expect
-		.poll(async () => ((await (await request.get(`${gateway.url}/_health`)).json()) as typeof health).source.status)
+		.poll(
+			async () =>
+				((await (await request.get(`${gateway.url}/_health`)).json()) as typeof health).source
+					.status
+		)
 		.toBe('healthy');
 });
 
@@ -92,7 +96,9 @@ test('shows KECS tasks and their logs; metrics say they are not available', asyn
 	await page.locator('[data-testid="task-row"][data-status="RUNNING"] a.task-link').first().click();
 	await expect(page).toHaveURL(/\?task=arn/);
 	await expect(page.getByTestId('metrics-panel')).toContainText(/KECS/);
-	await expect(page.getByTestId('metrics-panel')).toContainText(/(not available|no metrics|does not report)/i);
+	await expect(page.getByTestId('metrics-panel')).toContainText(
+		/(not available|no metrics|does not report)/i
+	);
 	await expect(page.getByTestId('log-row').first()).toBeVisible();
 	expect(errors).toEqual([]);
 });

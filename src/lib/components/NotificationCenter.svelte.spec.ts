@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ResolvedPathname } from '$app/types';
 import { createNotifications } from '$lib/streams';
 import { notification, TASK_A } from '$lib/testing/fixtures';
 import { streamHarness, type StreamHarness } from '$lib/testing/stream-harness';
@@ -23,7 +24,7 @@ async function setup(history: unknown[]) {
 	const stream = createNotifications(h.client, { schedule: h.frames.schedule });
 	render(NotificationCenter, {
 		stream,
-		resourceHref: (id: string) => `?task=${encodeURIComponent(id)}`
+		resourceHref: (id: string) => `/?task=${encodeURIComponent(id)}` as ResolvedPathname
 	});
 	h.open();
 	h.confirm('notifications');
@@ -55,7 +56,7 @@ describe('NotificationCenter', () => {
 		expect(warning.dataset.severity).toBe('warning');
 		expect(warning.dataset.read).toBe('false');
 		expect(warning.querySelector('a')?.getAttribute('href')).toBe(
-			`?task=${encodeURIComponent(TASK_A)}`
+			`/?task=${encodeURIComponent(TASK_A)}`
 		);
 	});
 

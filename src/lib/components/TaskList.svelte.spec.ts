@@ -1,5 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ResolvedPathname } from '$app/types';
 import type { TaskMetrics, TaskView } from '$lib/streams';
 import TaskList from './TaskList.svelte';
 
@@ -130,16 +131,16 @@ describe('TaskList', () => {
 		render(TaskList, {
 			tasks: map(task('aaaa'), task('bbbb')),
 			selected: arn('bbbb'),
-			serviceHref: (s: string) => `?service=${s}`,
+			serviceHref: (s: string) => `/?service=${s}` as ResolvedPathname,
 			now: NOW
 		});
 		const selected = rows().find((r) => r.getAttribute('aria-selected') === 'true')!;
 		expect(selected.dataset.task).toBe(arn('bbbb'));
 		expect(selected.querySelector('a.task-link')?.getAttribute('href')).toBe(
-			`?task=${encodeURIComponent(arn('bbbb'))}`
+			`/?task=${encodeURIComponent(arn('bbbb'))}`
 		);
 		expect(selected.querySelector('a.task-link')?.getAttribute('aria-current')).toBe('true');
-		expect(selected.querySelector('a.service')?.getAttribute('href')).toBe('?service=api');
+		expect(selected.querySelector('a.service')?.getAttribute('href')).toBe('/?service=api');
 	});
 
 	it('a click on a row selects its task', async () => {
