@@ -65,5 +65,5 @@ test('stalled pongs end in a heartbeat timeout and a reconnect within the config
 	expect((await recorded(page)).some((t) => t.includes('Connection lost: heartbeat timeout'))).toBe(
 		true
 	);
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });

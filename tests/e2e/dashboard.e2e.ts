@@ -47,7 +47,7 @@ test('shows the tasks and streaming logs of every task, with a task column', asy
 	await expect(page.getByTestId('log-row').first()).toBeVisible();
 	await page.getByTestId('back-to-all').click();
 	await expect(page.getByTestId('log-viewer')).toContainText('All tasks');
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });
 
 test('scrolling up pauses, the pill counts new lines, and resuming catches up', async ({
@@ -85,7 +85,7 @@ test('scrolling up pauses, the pill counts new lines, and resuming catches up', 
 	await expect
 		.poll(async () => Number(await rows.last().getAttribute('data-seq')))
 		.toBeGreaterThanOrEqual(newest);
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });
 
 test('a dropped connection shows Reconnecting, then Connected, and no line is lost or repeated', async ({
@@ -124,7 +124,7 @@ test('a dropped connection shows Reconnecting, then Connected, and no line is lo
 		repeats: [],
 		gaps: 0
 	});
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });
 
 test('a log line containing markup renders as text', async ({ page }) => {
@@ -149,5 +149,5 @@ test('a log line containing markup renders as text', async ({ page }) => {
 	expect(await row.locator('img, script').count()).toBe(0);
 	expect(await page.locator('.log-viewer img').count()).toBe(0);
 	expect(dialogs).toEqual([]);
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });

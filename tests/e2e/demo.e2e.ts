@@ -63,5 +63,5 @@ test('the walkthrough shows the live statechart, echoes messages and survives fa
 		page.getByTestId('log-row').filter({ hasText: '<img src=x onerror=alert(1)>' })
 	).toBeVisible();
 	expect(await page.locator('.log-viewer img').count()).toBe(0);
-	expect(errors).toEqual([]);
+	expect(errors, errors.join('\n')).toEqual([]);
 });

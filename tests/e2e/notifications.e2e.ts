@@ -47,5 +47,5 @@ test('marking a notification read in one page updates the count in a second page
 	await expect(
 		two.getByTestId('notification').filter({ hasText: 'Task crashed: e2e' })
 	).toHaveCount(0);
-	expect(errors.flat()).toEqual([]);
+	expect(errors.flat(), errors.flat().join('\n')).toEqual([]);
 });
