@@ -3,7 +3,8 @@
  * `npm run bench [-- --quick] [-- --cases=a,b] [-- --repeats=N] [-- --no-write]`: builds the
  * benchmark runner and the bench page with Vite (bench/vite.runner.config.ts,
  * bench/vite.page.config.ts → bench/out/), then runs the runner with the same arguments.
- * The runner prints a table and writes bench/results.json and docs/benchmarks.md (bench/runner.ts).
+ * The runner prints a table and writes bench/results.json and docs/benchmarks.md
+ * (bench/runner.ts).
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -27,6 +28,8 @@ const runner = spawn(
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => runner.kill(signal));
 }
-runner.on('exit', (code, signal) => {
-	process.exit(code ?? (signal ? 1 : 0));
+const code = await new Promise((done) => {
+	runner.on('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0)));
 });
+
+process.exit(code);

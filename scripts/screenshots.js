@@ -4,8 +4,11 @@
  * against `npm start`'s server on a free port. Used to look at the design, and to refresh
  * docs/screenshot.png:
  *
- *   node scripts/screenshots.js [outDir=/tmp/kecs-live-shots] [--wait=6000] [--width=1440] [--height=900]
+ *   node scripts/screenshots.js [outDir=/tmp/kecs-live-shots] [--settle=0] [--wait=6000]
+ *                               [--width=1440] [--height=900]
  *
+ * `--settle` lets the simulated cluster run first (ms): after a minute a deployment is under way,
+ * a notification is unread and the charts have history.
  * Writes `<route>-<theme>.png` for `/` (dashboard, nothing selected), `/?task=…` (a running task
  * selected) and `/websocket-demo`.
  */
@@ -21,6 +24,7 @@ const opt = (name, fallback) => {
 };
 const outDir = args.find((a) => !a.startsWith('--')) ?? '/tmp/kecs-live-shots';
 const wait = Number(opt('wait', '6000'));
+const settle = Number(opt('settle', '0'));
 const width = Number(opt('width', '1440'));
 const height = Number(opt('height', '900'));
 mkdirSync(outDir, { recursive: true });
@@ -38,6 +42,8 @@ const url = await new Promise((resolve, reject) => {
 	});
 	server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
+
+await new Promise((resolve) => setTimeout(resolve, settle));
 
 const browser = await chromium.launch({
 	executablePath: '/usr/bin/chromium',

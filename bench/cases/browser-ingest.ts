@@ -215,7 +215,7 @@ export const browserIngest: BenchCase = {
 					digits: 2
 				}
 			);
-			const what = `${v.label}, ${Math.round(meanEntryBytes(profiles[v.profile]))}-byte entries`;
+			const what = `${v.label} (entries of ${Math.round(meanEntryBytes(profiles[v.profile]))} bytes)`;
 			if (v.perFrame > 1 && !v.deflate) {
 				bars.push(
 					{

@@ -49,6 +49,18 @@ export function niceCeil(value: number): number {
 }
 
 /**
+ * A tighter round upper bound for a chart's y axis: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+ * power of ten. With only 1-2-2.5-5 steps a CPU reservation of 100 % puts the axis at 200 % and
+ * the data in the bottom half; here it goes to 120 %.
+ */
+export function niceCeilFine(value: number): number {
+	if (!(value > 0)) return 1;
+	const p = 10 ** Math.floor(Math.log10(value));
+	for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= value - 1e-9) return m * p;
+	return 10 * p;
+}
+
+/**
  * How full a value is relative to its reservation: 'ok', 'high' (≥ 85 %) or 'over' (≥ 100 %).
  * With `soft`, a value over the reservation is only 'high': ECS lets a task burst above its CPU
  * reservation when the host has spare cycles, while memory beyond the limit gets the task killed.
