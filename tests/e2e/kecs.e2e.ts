@@ -86,6 +86,9 @@ test('shows KECS tasks and their logs; metrics say they are not available', asyn
 	const errors = collectErrors(page);
 	await page.goto(gateway.url);
 	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'open');
+	// The source's health stands next to the connection's.
+	await expect(page.getByTestId('source-health')).toHaveAttribute('data-status', 'healthy');
+	await expect(page.getByTestId('source-health')).toContainText('kecs');
 	const rows = page.getByTestId('task-row');
 	await expect(rows.first()).toBeVisible();
 	expect(await rows.count()).toBeGreaterThan(5);
