@@ -8,7 +8,8 @@
  *                               [--width=1440] [--height=900]
  *
  * `--settle` lets the simulated cluster run first (ms): after a minute a deployment is under way,
- * a notification is unread and the charts have history.
+ * a notification is unread and the charts have history. `--service=NAME` picks which service's
+ * task the task view shows (default: the first running task).
  * Writes `<route>-<theme>.png` for `/` (dashboard, nothing selected), `/?task=…` (a running task
  * selected) and `/websocket-demo`.
  */
@@ -25,6 +26,7 @@ const opt = (name, fallback) => {
 const outDir = args.find((a) => !a.startsWith('--')) ?? '/tmp/kecs-live-shots';
 const wait = Number(opt('wait', '6000'));
 const settle = Number(opt('settle', '0'));
+const service = opt('service', '');
 const width = Number(opt('width', '1440'));
 const height = Number(opt('height', '900'));
 mkdirSync(outDir, { recursive: true });
@@ -74,6 +76,7 @@ try {
 
 		const arn = await page
 			.locator('[data-testid="task-row"][data-status="RUNNING"]')
+			.filter({ hasText: service })
 			.first()
 			.getAttribute('data-task');
 		if (arn) {

@@ -219,7 +219,10 @@ describe('LogViewer', () => {
 		});
 		const all = screen.getAllByRole('button', { name: '.log' })[1]!;
 		await fireEvent.click(all);
+		// The export code is loaded on first use.
+		await vi.waitFor(() => expect(names).toHaveLength(1));
 		await fireEvent.click(screen.getAllByRole('button', { name: '.json' })[1]!);
+		await vi.waitFor(() => expect(names).toHaveLength(2));
 		click.mockRestore();
 		expect(names[0]).toMatch(/^kecs-live-all-tasks-\d{8}-\d{6}\.log$/);
 		expect(names[1]).toMatch(/\.json$/);

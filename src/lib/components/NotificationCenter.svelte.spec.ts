@@ -47,7 +47,8 @@ describe('NotificationCenter', () => {
 		);
 		expect(screen.queryByTestId('notification-panel')).toBeNull();
 		await fireEvent.click(screen.getByTestId('notification-bell'));
-		const items = screen.getAllByTestId('notification');
+		// The list is loaded when the panel first opens.
+		const items = await screen.findAllByTestId('notification');
 		expect(items.map((i) => i.textContent)).toEqual([
 			expect.stringContaining('Old news'),
 			expect.stringContaining('Deployment slow')
@@ -63,7 +64,7 @@ describe('NotificationCenter', () => {
 	it('marks one read, all read, dismisses one and all, through the server', async () => {
 		await setup([notification(1), notification(2), notification(3)]);
 		await fireEvent.click(screen.getByTestId('notification-bell'));
-		await fireEvent.click(screen.getAllByTestId('notification-read')[0]!);
+		await fireEvent.click((await screen.findAllByTestId('notification-read'))[0]!);
 		await frame();
 		expect(count()).toBe('2');
 		expect(h.sent('mark_as_read').at(-1)?.payload).toEqual({ notificationId: 'n-3' });

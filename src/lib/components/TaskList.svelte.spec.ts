@@ -164,6 +164,16 @@ describe('TaskList', () => {
 		expect(document.querySelector('.flash-a, .flash-b')).toBeNull();
 	});
 
+	it('names a task started without a service by its family', () => {
+		render(TaskList, {
+			tasks: map(task('aaaa', { group: 'family:nightly-report' })),
+			now: NOW
+		});
+		expect(rows()[0]!.querySelector('.service')?.textContent).toBe('nightly-report');
+		expect(rows()[0]!.querySelector('.standalone')?.textContent).toBe('task');
+		expect(rows()[0]!.querySelector('a.service')).toBeNull();
+	});
+
 	it('says n/a for usage when the source has no metrics', () => {
 		render(TaskList, { tasks: map(task('aaaa')), providesMetrics: false, now: NOW });
 		expect(rows()[0]!.textContent).toContain('n/a');
