@@ -39,6 +39,18 @@ const VARIANTS: Variant[] = [
 		quick: true
 	},
 	{
+		key: 'off_capacity',
+		label:
+			'deflate off, 16 MiB batches, 50,000-entry history (the hub, not the batch size, is the limit)',
+		config: {
+			deflate: false,
+			maxBatchBytes: 16 * 1024 * 1024,
+			historyLogs: 50_000,
+			source: { kind: 'firehose' }
+		},
+		quick: true
+	},
+	{
 		key: 'off_tick10',
 		label: 'deflate off, 10 ms tick',
 		config: { deflate: false, batchIntervalMs: 10, source: { kind: 'firehose' } },
@@ -225,6 +237,14 @@ export const gatewayThroughput: BenchCase = {
 					summary: summarize(rs.map((x) => x.entriesPerFrame))
 				},
 				{
+					key: `batch_ceiling.${v.key}`,
+					label: '↳ ceiling set by the batch interval (entries per frame × batches per second)',
+					unit: 'entries/s',
+					summary: summarize(
+						rs.map((x) => (x.entriesPerFrame * 1000) / (v.config.batchIntervalMs ?? 50))
+					)
+				},
+				{
 					key: `wire_bytes_per_entry.${v.key}`,
 					label: '↳ bytes on the wire per entry',
 					unit: 'B',
@@ -265,6 +285,15 @@ export const gatewayThroughput: BenchCase = {
 				`${v.key}: at ${cpu.toFixed(1)} µs of gateway CPU per entry, one fully busy core would ` +
 					`deliver at most ${Math.round(1e6 / cpu).toLocaleString('en-US')} entries/s; the gateway ` +
 					`used ${cores.toFixed(2)} cores while the whole machine was busy (see the load above).`
+			);
+			const perFrame = summarize(rs.map((x) => x.entriesPerFrame)).median;
+			const interval = v.config.batchIntervalMs ?? 50;
+			notes.push(
+				`${v.key}: the protocol allows one log batch per ${interval} ms per client, so with ` +
+					`${Math.round(perFrame).toLocaleString('en-US')} entries per batch (the batch's byte cap or ` +
+					`the firehose window, whichever is smaller) no hub can deliver more than ` +
+					`${Math.round((perFrame * 1000) / interval).toLocaleString('en-US')} entries/s; measured ` +
+					`${Math.round((rate.median / ((perFrame * 1000) / interval)) * 100)}% of that.`
 			);
 			if (!v.config.deflate) {
 				bars.push({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountEvictions, buildLogBatch } from './delivery';
+import { accountEvictions, batchBufferBytes, buildLogBatch } from './delivery';
+import { FramePool } from './frame-pool';
 import { HistoryRecord, KeyedHistory, SeqHistory } from './history';
 import { Selection } from './selection';
 import type { Subscription } from './session';
@@ -25,9 +26,14 @@ describe('buildLogBatch', () => {
 		for (let s = 1; s <= 3; s++) h.append(rec(s));
 		const one = buildLogBatch(h, everything, 2, 1e6);
 		expect(one).toMatchObject({ count: 1, through: 3 });
-		expect(JSON.parse(one.frame ?? '')).toEqual({ type: 'log_entry', payload: rec(3).item });
+		expect(JSON.parse(one.frame?.toString() ?? '')).toEqual({
+			type: 'log_entry',
+			payload: rec(3).item
+		});
 		const many = buildLogBatch(h, everything, 0, 1e6);
-		expect(JSON.parse(many.frame ?? '').payload.map((i: Item) => i.seq)).toEqual([1, 2, 3]);
+		expect(JSON.parse(many.frame?.toString() ?? '').payload.map((i: Item) => i.seq)).toEqual([
+			1, 2, 3
+		]);
 		expect(buildLogBatch(h, everything, 3, 1e6)).toEqual({ frame: null, through: 3, count: 0 });
 	});
 
@@ -40,6 +46,65 @@ describe('buildLogBatch', () => {
 		const onlyA = new Selection('logs', ['a'], null, null);
 		const batch = buildLogBatch(h, onlyA, 0, 1e6);
 		expect(batch).toMatchObject({ count: 2, through: 6 });
+	});
+});
+
+describe('buildLogBatch into pooled buffers', () => {
+	const text = (seq: number, message: string) =>
+		new HistoryRecord<Item>('log_entry', { seq, key: 'a', message }, { taskId: 'a' });
+
+	it('encodes multi-byte text exactly and counts maxBytes in UTF-8 bytes', () => {
+		const h = new SeqHistory<Item>(10);
+		const messages = ['héllo', '日本語のログ', '🚀 launched', 'plain'];
+		messages.forEach((m, i) => h.append(text(i + 1, m)));
+		const all = buildLogBatch(h, everything, 0, 1e6);
+		expect(JSON.parse(all.frame!.toString()).payload.map((i: Item) => i.message)).toEqual(messages);
+		// Room for exactly the first two entries in bytes (not UTF-16 units) plus the comma.
+		const two =
+			Buffer.byteLength(text(1, messages[0]!).json()) +
+			1 +
+			Buffer.byteLength(text(2, messages[1]!).json());
+		expect(buildLogBatch(h, everything, 0, two)).toMatchObject({ count: 2, through: 2 });
+		expect(buildLogBatch(h, everything, 0, two - 1)).toMatchObject({ count: 1, through: 1 });
+	});
+
+	it('gives an entry larger than the pooled buffers a buffer of its own', () => {
+		const h = new SeqHistory<Item>(10);
+		h.append(text(1, 'x'.repeat(5000)));
+		h.append(text(2, 'small'));
+		const pool = new FramePool(batchBufferBytes(100));
+		const big = buildLogBatch(h, everything, 0, 100, pool);
+		expect(big).toMatchObject({ count: 1, through: 1 });
+		expect(JSON.parse(big.frame!.toString()).payload.message).toHaveLength(5000);
+		big.frame!.release();
+		expect(pool.idle).toBe(1);
+	});
+
+	it('reuses a buffer only after every holder released it', () => {
+		const h = new SeqHistory<Item>(10);
+		for (let s = 1; s <= 3; s++) h.append(rec(s));
+		const pool = new FramePool(batchBufferBytes(1000));
+		const first = buildLogBatch(h, everything, 0, 1000, pool);
+		const sent = first.frame!.toString();
+		first.frame!.retain(); // a socket write in flight
+		first.frame!.release(); // the builder is done
+		expect(pool.idle).toBe(0);
+		const second = buildLogBatch(h, everything, 1, 1000, pool);
+		expect(first.frame!.toString()).toBe(sent);
+		first.frame!.release(); // the write completed
+		expect(pool.idle).toBe(1);
+		second.frame!.release();
+		expect(pool.idle).toBe(2);
+		expect(() => second.frame!.retain()).toThrow(/after release/);
+	});
+
+	it('returns the buffer when nothing is selected', () => {
+		const h = new SeqHistory<Item>(10);
+		h.append(rec(1, 'b'));
+		const pool = new FramePool(batchBufferBytes(1000));
+		const onlyA = new Selection('logs', ['a'], null, null);
+		expect(buildLogBatch(h, onlyA, 0, 1000, pool)).toEqual({ frame: null, through: 1, count: 0 });
+		expect(pool.idle).toBe(1);
 	});
 });
 

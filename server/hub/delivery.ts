@@ -13,6 +13,7 @@
  * the hub's tick passes a `shared` map, so each distinct batch is built and serialised once.
  */
 import { encode, type Stream } from '../../src/lib/protocol/index';
+import { FramePool, SharedFrame } from './frame-pool';
 import type { EpochState } from './epoch-state';
 import type { HistoryRecord, StreamHistory } from './history';
 import type { Selection } from './selection';
@@ -35,39 +36,82 @@ export interface DeliveryCounters {
 /** One built log frame, for everyone with the same selection and cursor. */
 export interface LogBatch {
 	/** The frame, or null when nothing after the cursor is selected. */
-	frame: string | null;
+	frame: SharedFrame | null;
 	/** The cursor after this batch: the last seq included or passed over. */
 	through: number;
 	/** Entries in the frame. */
 	count: number;
 }
 
-/** Build the log frame for `selection` with records after `after`, up to `maxBytes`. */
+const BATCH_PREFIX = '{"type":"log_batch","payload":[';
+const ENTRY_PREFIX = '{"type":"log_entry","payload":';
+/** Room kept before the first entry for the longer prefix, and after the last for a suffix. */
+const ENVELOPE_BYTES = BATCH_PREFIX.length + 2;
+
+/** The pool size that holds any batch of `maxBytes` payload: envelope included. */
+export function batchBufferBytes(maxBytes: number): number {
+	return maxBytes + ENVELOPE_BYTES;
+}
+
+/**
+ * Build the log frame for `selection` with records after `after`. Entries are added while their
+ * JSON (plus separating commas) fits in `maxBytes`; the first one always fits. The frame is
+ * written into a buffer from `pool` (entries first, after room for the prefix; then the prefix
+ * that the count calls for), so nothing is joined or re-encoded.
+ */
 export function buildLogBatch(
 	history: StreamHistory<{ seq: number }>,
 	selection: Selection,
 	after: number,
-	maxBytes: number
+	maxBytes: number,
+	pool: FramePool = new FramePool(batchBufferBytes(maxBytes), 0)
 ): LogBatch {
-	const parts: string[] = [];
-	let bytes = 0;
+	let buffer = pool.acquire();
+	let offset = BATCH_PREFIX.length;
+	let count = 0;
 	let through = after;
 	const all = selection.unfiltered;
+	const limit = BATCH_PREFIX.length + maxBytes;
 	history.forEachAfter(after, (record) => {
-		if (bytes >= maxBytes) return false;
-		through = record.seq;
-		if (all || selection.matches(record)) {
-			const json = record.json();
-			parts.push(json);
-			bytes += json.length + 1;
+		if (!all && !selection.matches(record)) {
+			through = record.seq;
+			return true;
 		}
+		const json = record.json();
+		const separator = count === 0 ? 0 : 1;
+		// UTF-8 takes at most 3 bytes per UTF-16 unit: measure exactly only when that could overflow.
+		let bytes = json.length * 3;
+		if (offset + separator + bytes > limit) {
+			bytes = Buffer.byteLength(json);
+			if (count > 0 && offset + separator + bytes > limit) return false;
+			if (count === 0 && offset + bytes + 2 > buffer.length) {
+				// One entry larger than the pool's buffers: a buffer of its own.
+				pool.release(buffer);
+				buffer = Buffer.allocUnsafeSlow(offset + bytes + 2);
+			}
+		}
+		if (separator) buffer[offset++] = 0x2c; // ','
+		offset += buffer.write(json, offset, 'utf8');
+		count++;
+		through = record.seq;
 		return true;
 	});
-	const [first] = parts;
-	let frame: string | null = null;
-	if (parts.length === 1 && first !== undefined) frame = `{"type":"log_entry","payload":${first}}`;
-	else if (parts.length > 1) frame = `{"type":"log_batch","payload":[${parts.join(',')}]}`;
-	return { frame, through, count: parts.length };
+	if (count === 0) {
+		pool.release(buffer);
+		return { frame: null, through, count };
+	}
+	let start: number;
+	if (count === 1) {
+		start = BATCH_PREFIX.length - ENTRY_PREFIX.length;
+		buffer.write(ENTRY_PREFIX, start, 'latin1');
+		buffer[offset++] = 0x7d; // '}'
+	} else {
+		start = 0;
+		buffer.write(BATCH_PREFIX, 0, 'latin1');
+		buffer[offset++] = 0x5d; // ']'
+		buffer[offset++] = 0x7d; // '}'
+	}
+	return { frame: new SharedFrame(buffer, start, offset, pool), through, count };
 }
 
 /**
@@ -107,10 +151,27 @@ function sendDropNotice(
 }
 
 /**
+ * The log batches built in one delivery pass, by selection and cursor, and the pool their
+ * buffers come from. {@link releaseBatches} gives the builder's references back after the pass.
+ */
+export interface BatchCache {
+	readonly batches: Map<string, LogBatch>;
+	readonly pool: FramePool;
+}
+
+/** Release the builder's reference of every batch in `cache` and empty it. */
+export function releaseBatches(cache: BatchCache): void {
+	for (const batch of cache.batches.values()) batch.frame?.release();
+	cache.batches.clear();
+}
+
+/**
  * Send `session` what it has not had yet on `stream`, as far as its outbox allows.
  *
  * @param now monotonic time in ms (for log batch spacing)
- * @param shared log batches built in this pass, by selection and cursor
+ * @param cache log batches built in this pass; without it, a batch is built for this session
+ *   alone (from `pool` when given) and released after the send
+ * @returns whether the session is still behind on this stream (something remains to deliver)
  */
 export function deliverStream(
 	session: Session,
@@ -119,33 +180,36 @@ export function deliverStream(
 	options: DeliveryOptions,
 	counters: DeliveryCounters,
 	now: number,
-	shared?: Map<string, LogBatch>
-): void {
+	cache?: BatchCache
+): boolean {
 	const sub = session.subscriptions.get(stream);
-	if (sub === undefined) return;
+	if (sub === undefined) return false;
 	const history = state.history(stream) as StreamHistory<{ seq: number }>;
-	if (sub.cursor >= history.lastSeq) return;
+	if (sub.cursor >= history.lastSeq) return false;
 	accountEvictions(sub, history);
-	if (!session.outbox.ready) return;
+	if (!session.outbox.ready) return true;
 	if (stream === 'logs') {
 		// 1 ms of slack: timers and clocks round, and a tick is never early by more than that.
-		if (now - session.lastLogBatchAt < options.batchIntervalMs - 1) return;
-		if (!sendDropNotice(session, stream, sub, counters)) return;
+		if (now - session.lastLogBatchAt < options.batchIntervalMs - 1) return true;
+		if (!sendDropNotice(session, stream, sub, counters)) return true;
 		const key = `${sub.selection.key}#${sub.cursor}`;
-		let batch = shared?.get(key);
+		let batch = cache?.batches.get(key);
 		if (batch === undefined) {
-			batch = buildLogBatch(history, sub.selection, sub.cursor, options.maxBatchBytes);
+			batch = buildLogBatch(history, sub.selection, sub.cursor, options.maxBatchBytes, cache?.pool);
 			counters.logBatchesBuilt++;
-			shared?.set(key, batch);
+			cache?.batches.set(key, batch);
 		}
+		let sent = true;
 		if (batch.frame !== null) {
-			if (!session.outbox.send(batch.frame)) return;
-			session.lastLogBatchAt = now;
+			sent = session.outbox.sendShared(batch.frame);
+			if (sent) session.lastLogBatchAt = now;
 		}
+		if (cache === undefined) batch.frame?.release();
+		if (!sent) return true;
 		sub.cursor = batch.through;
-		return;
+		return sub.cursor < history.lastSeq;
 	}
-	if (!sendDropNotice(session, stream, sub, counters)) return;
+	if (!sendDropNotice(session, stream, sub, counters)) return true;
 	const selection = sub.selection;
 	const all = selection.unfiltered;
 	history.forEachAfter(sub.cursor, (record: HistoryRecord<{ seq: number }>) => {
@@ -154,4 +218,5 @@ export function deliverStream(
 		sub.cursor = record.seq;
 		return true;
 	});
+	return sub.cursor < history.lastSeq;
 }

@@ -19,7 +19,7 @@ import type {
 	SourceTaskUpdate
 } from '../sources/source';
 import { newEpoch } from './epoch';
-import { HistoryRecord, KeyedHistory, SeqHistory, type StreamHistory } from './history';
+import { HistoryRecord, KeyedHistory, LogRecord, SeqHistory, type StreamHistory } from './history';
 import { TaskIndex } from './resource';
 
 /** How much history each stream keeps. */
@@ -115,7 +115,7 @@ export class EpochState {
 	/** Stamp and store a log entry. */
 	publishLog(entry: SourceLogEntry): HistoryRecord<LogEntry> {
 		const item: LogEntry = { ...entry, seq: this.logs.lastSeq + 1 };
-		const record = new HistoryRecord(LIVE_TYPES.logs, item, this.taskIndex.logKeys(entry));
+		const record = new LogRecord(LIVE_TYPES.logs, item, this.taskIndex.logKeys(entry));
 		this.logs.append(record);
 		return record;
 	}

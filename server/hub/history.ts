@@ -51,6 +51,25 @@ export class HistoryRecord<T extends { seq: number }> {
 	}
 }
 
+/**
+ * A log entry in history: serialised on demand, not cached. Logs are the high-volume stream; a
+ * cached JSON string lives as long as the record, gets promoted to the old generation, and
+ * makes the major collector pay for every line. Built on demand, the string dies young. Batches
+ * are shared by every client served in the same turn (delivery.ts), so an entry is still
+ * serialised about once per delivery. Measured with the gateway bench on 750-byte simulator
+ * lines: about 13 µs of CPU per entry delivered with the cache, 9 µs without. (A hand-written
+ * serialiser was slower than `JSON.stringify`: its concatenated string must be flattened.)
+ */
+export class LogRecord<T extends { seq: number }> extends HistoryRecord<T> {
+	override json(): string {
+		return JSON.stringify(this.item);
+	}
+
+	override frame(): string {
+		return `{"type":"${this.liveType}","payload":${this.json()}}`;
+	}
+}
+
 /** Result of a backwards page through history. */
 export interface HistoryPage<T extends { seq: number }> {
 	/** Oldest first. */

@@ -19,7 +19,14 @@ import {
 } from '../../src/lib/protocol/index';
 import type { Source, SourceHealth, SourceSink } from '../sources/source';
 import { closeReason, CloseCode, type CloseAdvice } from './close';
-import { deliverStream, type DeliveryCounters, type LogBatch } from './delivery';
+import {
+	batchBufferBytes,
+	deliverStream,
+	releaseBatches,
+	type BatchCache,
+	type DeliveryCounters
+} from './delivery';
+import { FramePool } from './frame-pool';
 import { DEFAULT_HISTORY_LIMITS, EpochState, type HistoryLimits } from './epoch-state';
 import { isOriginAllowed, normalizeOrigin } from './origin';
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxCounters } from './outbox';
@@ -230,6 +237,9 @@ export class Hub {
 	/** The log interest last told to the source (sorted resource ids, one per line). */
 	#logInterestKey = '';
 	#closing: Promise<void> | undefined;
+	/** Log batches built in the current turn of the event loop, shared by every session served in it. */
+	readonly #batchCache: BatchCache;
+	#batchCacheRelease: NodeJS.Immediate | undefined;
 
 	/** Where sources deliver items. Each call stamps `seq` and stores the item in history. */
 	readonly sink: SourceSink = {
@@ -252,6 +262,10 @@ export class Hub {
 		this.#source = options.source;
 		this.#state = new EpochState(this.#options.history);
 		this.#compiler = new FilterCompiler({ inputMax: this.#options.regexInputMax });
+		this.#batchCache = {
+			batches: new Map(),
+			pool: new FramePool(batchBufferBytes(this.#options.maxBatchBytes))
+		};
 		this.#counters = {
 			connections: 0,
 			framesIn: 0,
@@ -283,15 +297,18 @@ export class Hub {
 			},
 			compiler: this.#compiler,
 			token: this.#options.token,
-			deliver: (session, stream) =>
-				deliverStream(
+			deliver: (session, stream) => {
+				const behind = deliverStream(
 					session,
 					stream,
 					this.#state,
 					this.#options,
 					this.#counters,
-					performance.now()
-				),
+					performance.now(),
+					this.#cache()
+				);
+				if (behind) this.#followUp(session);
+			},
 			broadcast: (frame, except) => {
 				for (const s of this.#sessions) {
 					if (s !== except && s.authenticated) s.outbox.send(frame);
@@ -401,6 +418,7 @@ export class Hub {
 			),
 			now
 		});
+		session.outbox.onReady = () => this.#scheduleDelivery(session);
 		this.#sessions.add(session);
 		ws.on('message', (data, isBinary) =>
 			this.#guard('message', () => this.#onMessage(session, data, isBinary))
@@ -439,6 +457,7 @@ export class Hub {
 	#onClose(session: Session): void {
 		session.closed = true;
 		clearTimeout(session.authTimer);
+		clearTimeout(session.deliveryTimer);
 		this.#sessions.delete(session);
 		if (session.subscriptions.has('logs')) this.#updateLogInterest();
 	}
@@ -521,13 +540,54 @@ export class Hub {
 	/** Deliver pending items to every client (runs every `batchIntervalMs`; public for tests). */
 	tick(): void {
 		const now = performance.now();
-		const shared = new Map<string, LogBatch>();
-		for (const session of this.#sessions) {
-			if (!session.authenticated || session.stalled) continue;
-			for (const stream of session.subscriptions.keys()) {
-				deliverStream(session, stream, this.#state, this.#options, this.#counters, now, shared);
+		const cache = this.#cache();
+		for (const session of this.#sessions) this.#deliverSession(session, now, cache);
+	}
+
+	/** Deliver what `session` has not had on each stream; arrange a follow-up if it stays behind. */
+	#deliverSession(session: Session, now: number, cache: BatchCache): void {
+		if (!session.authenticated || session.stalled || session.closed) return;
+		let behind = false;
+		for (const stream of session.subscriptions.keys()) {
+			if (deliverStream(session, stream, this.#state, this.#options, this.#counters, now, cache)) {
+				behind = true;
 			}
 		}
+		if (behind) this.#followUp(session);
+	}
+
+	/**
+	 * A session is still behind after a delivery: serve it again as soon as it may be served,
+	 * rather than at the next tick. When its outbox is full, that is when the socket drains;
+	 * otherwise when its log batch interval has passed. A client that can take more than one
+	 * batch per tick gets one every `batchIntervalMs`, not one every other tick.
+	 */
+	#followUp(session: Session): void {
+		if (session.outbox.ready) this.#scheduleDelivery(session);
+		else session.outbox.notifyWhenReady();
+	}
+
+	#scheduleDelivery(session: Session): void {
+		if (session.deliveryTimer !== undefined || session.closed) return;
+		const now = performance.now();
+		const wait = Math.max(0, session.lastLogBatchAt + this.#options.batchIntervalMs - now);
+		session.deliveryTimer = setTimeout(() => {
+			session.deliveryTimer = undefined;
+			this.#guard('deliver', () => this.#deliverSession(session, performance.now(), this.#cache()));
+		}, wait);
+	}
+
+	/**
+	 * The batch cache for this turn of the event loop. Sessions served in the same turn (the
+	 * tick, or follow-ups that fall due together) share batches; the builders' references are
+	 * given back once the turn ends.
+	 */
+	#cache(): BatchCache {
+		this.#batchCacheRelease ??= setImmediate(() => {
+			this.#batchCacheRelease = undefined;
+			releaseBatches(this.#batchCache);
+		});
+		return this.#batchCache;
 	}
 
 	#heartbeat(): void {
@@ -559,6 +619,7 @@ export class Hub {
 	 */
 	restart(): RestartResult {
 		const previousEpoch = this.#state.epoch;
+		releaseBatches(this.#batchCache);
 		this.#state = new EpochState(this.#options.history);
 		const closed = this.#sessions.size;
 		const reason = closeReason({ reconnect: true, retryAfterMs: 0 });

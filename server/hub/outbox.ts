@@ -10,6 +10,7 @@
  * `maxBytes`: that is the hard bound on what one connection can hold on the server.
  */
 import { WebSocket } from 'ws';
+import type { SharedFrame } from './frame-pool';
 
 /** Limits of an {@link Outbox}. */
 export interface OutboxLimits {
@@ -43,8 +44,19 @@ export class Outbox {
 	readonly #onOverflow: () => void;
 	readonly #flushed = (): void => {
 		this.#unflushed--;
+		if (this.#wantReady && this.ready) {
+			this.#wantReady = false;
+			this.onReady?.();
+		}
 	};
 	#unflushed = 0;
+	#wantReady = false;
+	/**
+	 * Called once after {@link notifyWhenReady}, when a flushed write brings the connection back
+	 * under its high-water marks, so that a client that was behind is served at once instead of
+	 * at the next delivery tick.
+	 */
+	onReady: (() => void) | undefined;
 	/** While suspended (the "stall" fault) nothing at all is written. */
 	suspended = false;
 
@@ -90,6 +102,11 @@ export class Outbox {
 		);
 	}
 
+	/** Ask for one {@link onReady} call when the connection drains below its high-water marks. */
+	notifyWhenReady(): void {
+		this.#wantReady = true;
+	}
+
 	/**
 	 * Write one frame. Returns false when it was not written: closed, suspended, or the
 	 * connection overflowed (and is being terminated).
@@ -107,6 +124,35 @@ export class Outbox {
 		this.#counters.framesOut++;
 		this.#counters.bytesOut += frame.length;
 		this.#ws.send(frame, this.#flushed);
+		return true;
+	}
+
+	/**
+	 * Write a frame built in a shared buffer (a log batch several clients may receive), as a text
+	 * frame. The frame is retained until the socket has flushed it. Same result as {@link send}.
+	 */
+	sendShared(frame: SharedFrame): boolean {
+		if (!this.#admit(frame.bytes.length)) return false;
+		frame.retain();
+		this.#ws.send(frame.bytes, { binary: false }, () => {
+			frame.release();
+			this.#flushed();
+		});
+		return true;
+	}
+
+	/** Check the limits for a frame of `length` and count it; false when it must not be written. */
+	#admit(length: number): boolean {
+		if (!this.open) return false;
+		const buffered = this.#ws.bufferedAmount;
+		if (buffered > 0 && buffered + length > this.#limits.maxBytes) {
+			this.#counters.overflows++;
+			this.#onOverflow();
+			return false;
+		}
+		this.#unflushed++;
+		this.#counters.framesOut++;
+		this.#counters.bytesOut += length;
 		return true;
 	}
 }

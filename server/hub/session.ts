@@ -60,6 +60,8 @@ export class Session {
 	stalled = false;
 	closed = false;
 	authTimer: NodeJS.Timeout | undefined;
+	/** A follow-up delivery, while the session is behind (hub.ts `#followUp`). */
+	deliveryTimer: NodeJS.Timeout | undefined;
 	readonly subscriptions = new Map<Stream, Subscription>();
 	/** Stream filters (`update_filter`), kept even while not subscribed. */
 	readonly filters = new Map<Stream, CompiledFilter | null>();
