@@ -4,12 +4,15 @@
  * condition), so the browser cases measure the code users run.
  */
 import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
 	root: fileURLToPath(new URL('./page', import.meta.url)),
 	base: './',
 	logLevel: 'warn',
+	// The render case mounts the dashboard's LogViewer: compiled with the app's Svelte settings.
+	plugins: [svelte({ configFile: fileURLToPath(new URL('../svelte.config.js', import.meta.url)) })],
 	resolve: { alias: { $lib: fileURLToPath(new URL('../src/lib', import.meta.url)) } },
 	build: {
 		outDir: fileURLToPath(new URL('./out/page', import.meta.url)),

@@ -7,22 +7,24 @@
 import type { BenchCase } from '../lib/case';
 import { browserIngest } from './browser-ingest';
 import { browserMemory } from './browser-memory';
+import { browserRender } from './browser-render';
 import { gatewayClients } from './gateway-clients';
 import { gatewayThroughput } from './gateway-throughput';
+import { reconnect } from './reconnect';
 
 export const CASES: readonly BenchCase[] = [
 	gatewayThroughput,
 	gatewayClients,
 	browserIngest,
-	browserMemory
+	browserRender,
+	browserMemory,
+	reconnect
 ];
 
 /** Issue 7's cases not measured yet. */
 export const PENDING: readonly string[] = [
 	'Ingest (d): partysocket and reconnecting-websocket feeding the same store; deflate on in the browser.',
-	'Render: LogViewer fps, p95 frame interval, long tasks and end-to-end latency at 1k–200k entries/s.',
 	'Memory: DOM nodes with the LogViewer mounted.',
-	"Reconnect: time to open and to the first replayed item over 20 restarts; the 1,000-client herd with our backoff, without jitter and with socket.io-client's defaults.",
 	'Gateway fan-out at 1, 100 and 1,000 clients against a bare `ws` broadcast loop.',
 	'Bundle: gzipped JS of `/`, `/websocket-demo` and the connection layer, beside phoenix.js and socket.io-client.',
 	'PNG plots.'

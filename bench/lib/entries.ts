@@ -31,9 +31,20 @@ export function simulatorEntries(count: number, seed = 1): SourceLogEntry[] {
 	return sink.logs.slice(0, count);
 }
 
-/** The JSON of `entry` as the hub serialises it (`{...entry, seq}`), with placeholder id and seq. */
-function entryJson(entry: SourceLogEntry): string {
-	return JSON.stringify({ ...entry, id: `${ID_PREFIX}${FIRST_SEQ}`, seq: FIRST_SEQ });
+/** Placeholder timestamp in frame templates: fixed width, so a send time can be written over it. */
+const TIMESTAMP_PLACEHOLDER = '2000-01-01T00:00:00.000Z';
+
+/**
+ * The JSON of `entry` as the hub serialises it (`{...entry, seq}`), with placeholder id, seq
+ * and, for frame templates, timestamp.
+ */
+function entryJson(entry: SourceLogEntry, placeholderTime = false): string {
+	return JSON.stringify({
+		...entry,
+		...(placeholderTime ? { timestamp: TIMESTAMP_PLACEHOLDER } : {}),
+		id: `${ID_PREFIX}${FIRST_SEQ}`,
+		seq: FIRST_SEQ
+	});
 }
 
 /** Mean length in bytes of one entry as JSON (ASCII is the norm; UTF-8 bytes are counted). */
@@ -49,6 +60,8 @@ interface Template {
 	idAt: Int32Array;
 	/** Offsets of the ten seq digits, one per entry. */
 	seqAt: Int32Array;
+	/** Offsets of the 24 characters of each entry's ISO timestamp. */
+	timeAt: Int32Array;
 }
 
 function buildTemplate(parts: readonly string[]): Template {
@@ -59,20 +72,27 @@ function buildTemplate(parts: readonly string[]): Template {
 	const buffer = Buffer.from(text, 'utf8');
 	const idNeedle = Buffer.from(`"id":"${ID_PREFIX}${FIRST_SEQ}"`);
 	const seqNeedle = Buffer.from(`"seq":${FIRST_SEQ}`);
+	const timeNeedle = Buffer.from(`"timestamp":"${TIMESTAMP_PLACEHOLDER}"`);
 	const idAt = new Int32Array(parts.length);
 	const seqAt = new Int32Array(parts.length);
+	const timeAt = new Int32Array(parts.length);
 	let from = 0;
 	for (let i = 0; i < parts.length; i++) {
 		// Entries are serialised by JSON.stringify, so a quote inside a message is escaped and
-		// these needles can only match the real keys; id comes before seq in each entry.
+		// these needles can only match the real keys; id comes before timestamp, and both before
+		// seq, in each entry.
 		const id = buffer.indexOf(idNeedle, from);
+		const time = buffer.indexOf(timeNeedle, id);
 		const seq = buffer.indexOf(seqNeedle, id);
-		if (id < 0 || seq < 0) throw new Error('frame template: placeholder not found');
+		if (id < 0 || seq < 0 || time < 0 || time > seq) {
+			throw new Error('frame template: placeholder not found');
+		}
 		idAt[i] = id + idNeedle.length - 11;
 		seqAt[i] = seq + seqNeedle.length - 10;
+		timeAt[i] = time + timeNeedle.length - 25;
 		from = seq + seqNeedle.length;
 	}
-	return { buffer, idAt, seqAt };
+	return { buffer, idAt, seqAt, timeAt };
 }
 
 /** Write the ten decimal digits of `n` at `at`. */
@@ -105,7 +125,7 @@ export class FrameFactory {
 	) {
 		if (entries.length === 0) throw new Error('no entries');
 		this.perFrame = perFrame;
-		const json = entries.map(entryJson);
+		const json = entries.map((entry) => entryJson(entry, true));
 		this.#templates = [];
 		let cursor = 0;
 		for (let t = 0; t < poolSize; t++) {
@@ -122,11 +142,20 @@ export class FrameFactory {
 		return this.#seq;
 	}
 
-	/** The next frame (valid until {@link FrameFactory.poolSize} more frames were taken). */
-	next(): Buffer {
+	/**
+	 * The next frame (valid until {@link FrameFactory.poolSize} more frames were taken).
+	 *
+	 * @param stampedAt when given (ms since the epoch), every entry's timestamp is set to it, so a
+	 *   page can tell how long an entry took from the server to the screen
+	 */
+	next(stampedAt?: number): Buffer {
 		const template = this.#templates[this.#next]!;
 		this.#next = (this.#next + 1) % this.#templates.length;
-		const { buffer, idAt, seqAt } = template;
+		const { buffer, idAt, seqAt, timeAt } = template;
+		if (stampedAt !== undefined) {
+			const iso = new Date(stampedAt).toISOString();
+			for (let i = 0; i < timeAt.length; i++) buffer.write(iso, timeAt[i]!, 'latin1');
+		}
 		let seq = this.#seq;
 		if (seq + idAt.length > LAST_SEQ) throw new Error('sequence numbers exhausted');
 		for (let i = 0; i < idAt.length; i++, seq++) {

@@ -13,7 +13,8 @@
  * given at start; default the first); `rate` entries per second (default 0: as fast as the
  * page's socket drains: a frame goes out whenever fewer than 1 MiB and fewer than the buffer
  * pool's frames are unflushed); `wait` as above. Path `/ws-deflate` offers
- * permessage-deflate, `/ws` does not. The page is served on 127.0.0.1 and on 127.0.0.2, so two
+ * permessage-deflate, `/ws` does not. `stamp=1` sets every entry's timestamp to the time its frame
+ * is sent (for latency to the screen). The page is served on 127.0.0.1 and on 127.0.0.2, so two
  * pages can run in different sites (and so different renderer processes) at once.
  */
 import { readFile } from 'node:fs/promises';
@@ -81,6 +82,7 @@ export async function startFrameServer(
 		const perFrame = Math.max(1, Number(query.get('n') ?? 100));
 		const rate = Math.max(0, Number(query.get('rate') ?? 0));
 		const wait = query.get('wait') === 'history' ? 'history' : 'subscribe';
+		const stamp = query.get('stamp') === '1';
 		const entries = profiles[query.get('p') ?? defaultProfile] ?? profiles[defaultProfile]!;
 		let factory: FrameFactory | undefined;
 		let started = false;
@@ -96,7 +98,7 @@ export async function startFrameServer(
 		});
 
 		const sendFrame = (): void => {
-			const frame = factory!.next();
+			const frame = factory!.next(stamp ? Date.now() : undefined);
 			const bytes = frame.length;
 			unflushedFrames++;
 			unflushedBytes += bytes;

@@ -62,11 +62,45 @@ export interface IngestResult extends RunStatus {
 	totalMs: number;
 }
 
+/** Options of {@link KecsBench.render}. */
+export interface RenderOptions {
+	/** WebSocket URL of the bench server (with `stamp=1` for latency, `wait=history`). */
+	url: string;
+	/** Lines the log store keeps. */
+	maxBufferSize: number;
+	/** From the first row on screen to the start of the window, in ms. */
+	warmupMs: number;
+	/** Length of the window, in ms. */
+	measureMs: number;
+}
+
+/** What {@link KecsBench.render} measured over its window. */
+export interface RenderResult {
+	/** Animation frames per second. */
+	fps: number;
+	/** 95th percentile of the interval between animation frames, in ms. */
+	p95FrameMs: number;
+	maxFrameMs: number;
+	/** Long tasks (≥ 50 ms) and their total duration. */
+	longTasks: number;
+	longTaskMs: number;
+	/** Server send time to the row on screen, in ms. */
+	latencyP50Ms: number;
+	latencyP95Ms: number;
+	/** Entries the store took per second over the window. */
+	entriesPerSecond: number;
+	/** The most log rows in the DOM at once (the windowed list keeps this small). */
+	rowsInDom: number;
+	frames: number;
+}
+
 /** `window.kecsBench`. */
 export interface KecsBench {
 	ready: true;
 	/** Connect, warm up, measure entries/s over the window, disconnect. */
 	ingest(options: IngestOptions): Promise<IngestResult>;
+	/** Mount the LogViewer on a live stream and measure frames, long tasks and latency. */
+	render(options: RenderOptions): Promise<RenderResult>;
 	/** Start a run that lasts until {@link KecsBench.stop}; returns its handle. */
 	start(options: RunOptions): number;
 	/** A running run's status. */

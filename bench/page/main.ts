@@ -17,6 +17,7 @@ import type {
 	RunOptions,
 	RunStatus
 } from './api';
+import { render } from './render';
 
 /** The bench server numbers every stream from here (bench/lib/entries.ts). */
 const FIRST_SEQ = 1_000_000_000;
@@ -244,6 +245,7 @@ let nextHandle = 1;
 const api: KecsBench = {
 	ready: true,
 	ingest,
+	render,
 	start(options) {
 		const handle = nextHandle++;
 		runs.set(handle, probe(options));

@@ -1,0 +1,138 @@
+/**
+ * PNG line plots for docs/: drawn with the 2D canvas in a headless Chromium page (bench/cdp.ts)
+ * and taken with `Page.captureScreenshot`. No plotting library: a few lines, axes and a legend.
+ */
+import type { Browser } from '../cdp';
+
+/** One line of a plot. */
+export interface PlotSeries {
+	label: string;
+	color: string;
+	/** y value of each x step. */
+	values: readonly number[];
+}
+
+/** What to draw. */
+export interface PlotSpec {
+	title: string;
+	xLabel: string;
+	yLabel: string;
+	/** x value of step i is `i · xStep` (ms, say). */
+	xStep: number;
+	series: readonly PlotSeries[];
+	width?: number;
+	height?: number;
+	/** Draw steps (a histogram's outline) instead of straight segments. Default true. */
+	steps?: boolean;
+}
+
+/** The page-side drawing code, as a string evaluated with the spec as its argument. */
+const DRAW = String((spec: PlotSpec & { width: number; height: number }) => {
+	document.body.style.margin = '0';
+	document.body.style.background = '#fff';
+	const canvas = document.createElement('canvas');
+	canvas.width = spec.width;
+	canvas.height = spec.height;
+	document.body.replaceChildren(canvas);
+	const g = canvas.getContext('2d')!;
+	g.fillStyle = '#fff';
+	g.fillRect(0, 0, spec.width, spec.height);
+	const pad = { left: 70, right: 20, top: 50, bottom: 60 };
+	const w = spec.width - pad.left - pad.right;
+	const h = spec.height - pad.top - pad.bottom;
+	const n = Math.max(1, ...spec.series.map((s) => s.values.length));
+	const yMaxRaw = Math.max(1, ...spec.series.flatMap((s) => s.values));
+	const mag = 10 ** Math.floor(Math.log10(yMaxRaw));
+	const yStep = [1, 2, 5, 10].map((k) => k * mag).find((s) => yMaxRaw / s <= 6)! / 1;
+	const yMax = Math.ceil(yMaxRaw / yStep) * yStep;
+	const xMax = n * spec.xStep;
+	const X = (x: number) => pad.left + (x / xMax) * w;
+	const Y = (y: number) => pad.top + h - (y / yMax) * h;
+	g.font = '14px sans-serif';
+	g.fillStyle = '#222';
+	g.textAlign = 'left';
+	g.font = 'bold 16px sans-serif';
+	g.fillText(spec.title, pad.left, 24);
+	g.font = '13px sans-serif';
+	// Grid and y ticks.
+	g.strokeStyle = '#e3e3e3';
+	g.lineWidth = 1;
+	g.textAlign = 'right';
+	for (let y = 0; y <= yMax + 1e-9; y += yStep) {
+		g.beginPath();
+		g.moveTo(pad.left, Y(y) + 0.5);
+		g.lineTo(pad.left + w, Y(y) + 0.5);
+		g.stroke();
+		g.fillText(String(y), pad.left - 8, Y(y) + 4);
+	}
+	// x ticks.
+	const xTickRaw = xMax / 10;
+	const xMag = 10 ** Math.floor(Math.log10(xTickRaw));
+	const xStepTick = [1, 2, 5, 10].map((k) => k * xMag).find((s) => s >= xTickRaw)!;
+	g.textAlign = 'center';
+	for (let x = 0; x <= xMax + 1e-9; x += xStepTick) {
+		g.beginPath();
+		g.moveTo(X(x) + 0.5, pad.top);
+		g.lineTo(X(x) + 0.5, pad.top + h);
+		g.stroke();
+		g.fillText(String(x), X(x), pad.top + h + 18);
+	}
+	g.strokeStyle = '#888';
+	g.strokeRect(pad.left + 0.5, pad.top + 0.5, w, h);
+	g.fillText(spec.xLabel, pad.left + w / 2, spec.height - 16);
+	g.save();
+	g.translate(18, pad.top + h / 2);
+	g.rotate(-Math.PI / 2);
+	g.fillText(spec.yLabel, 0, 0);
+	g.restore();
+	// Lines.
+	for (const s of spec.series) {
+		g.strokeStyle = s.color;
+		g.lineWidth = 2;
+		g.beginPath();
+		g.moveTo(X(0), Y(0));
+		s.values.forEach((v, i) => {
+			if (spec.steps !== false) {
+				g.lineTo(X(i * spec.xStep), Y(v));
+				g.lineTo(X((i + 1) * spec.xStep), Y(v));
+			} else g.lineTo(X((i + 0.5) * spec.xStep), Y(v));
+		});
+		g.lineTo(X(s.values.length * spec.xStep), Y(0));
+		g.stroke();
+	}
+	// Legend.
+	g.textAlign = 'left';
+	let ly = pad.top + 16;
+	for (const s of spec.series) {
+		g.fillStyle = s.color;
+		g.fillRect(pad.left + w - 330, ly - 9, 18, 4);
+		g.fillStyle = '#222';
+		g.fillText(s.label, pad.left + w - 305, ly - 3);
+		ly += 20;
+	}
+});
+
+/** Draw `spec` in a fresh page of `browser` and return the PNG. */
+export async function renderPlot(browser: Browser, spec: PlotSpec): Promise<Buffer> {
+	const width = spec.width ?? 900;
+	const height = spec.height ?? 460;
+	const page = await browser.newPage('about:blank');
+	try {
+		await page.send('Emulation.setDeviceMetricsOverride', {
+			width,
+			height,
+			deviceScaleFactor: 1,
+			mobile: false
+		});
+		await page.evaluate(
+			`(${DRAW})(${JSON.stringify({ ...spec, width, height, steps: spec.steps ?? true })})`
+		);
+		const shot = await page.send<{ data: string }>('Page.captureScreenshot', {
+			format: 'png',
+			clip: { x: 0, y: 0, width, height, scale: 1 }
+		});
+		return Buffer.from(shot.data, 'base64');
+	} finally {
+		await page.close().catch(() => {});
+	}
+}
