@@ -583,10 +583,12 @@ export class Hub {
 	 * given back once the turn ends.
 	 */
 	#cache(): BatchCache {
-		this.#batchCacheRelease ??= setImmediate(() => {
-			this.#batchCacheRelease = undefined;
-			releaseBatches(this.#batchCache);
-		});
+		if (this.#batchCacheRelease === undefined) {
+			this.#batchCacheRelease = setImmediate(() => {
+				this.#batchCacheRelease = undefined;
+				releaseBatches(this.#batchCache);
+			});
+		}
 		return this.#batchCache;
 	}
 

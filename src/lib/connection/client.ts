@@ -132,6 +132,7 @@ export class ConnectionClient {
 	/** Subscriptions, positions and recovery states. */
 	readonly registry: SubscriptionRegistry;
 	private readonly messageListeners = new Set<Listener<ServerMessage>>();
+	private readonly changeListeners = new Set<() => void>();
 	private readonly invalidListeners = new Set<Listener<DecodeError>>();
 	private readonly timeout: number;
 	private detachTarget: (() => void) | undefined;
@@ -150,6 +151,10 @@ export class ConnectionClient {
 				now,
 				nextId,
 				registry: this.registry,
+				onInbound: (message) => {
+					fanOut(this.messageListeners, message);
+					for (const notify of this.changeListeners) notify();
+				},
 				...(options.WebSocketImpl ? { WebSocketImpl: options.WebSocketImpl } : {}),
 				...(options.random ? { random: options.random } : {}),
 				online: options.target?.navigator?.onLine ?? true
@@ -293,7 +298,7 @@ export class ConnectionClient {
 
 	/** Called after every processed event (state or stats may have changed). Returns the remover. */
 	onChange(listener: (client: ConnectionClient) => void): () => void {
-		const subscription = this.actor.subscribe(() => {
+		const notify = () => {
 			try {
 				listener(this);
 			} catch (error) {
@@ -301,8 +306,14 @@ export class ConnectionClient {
 					throw error;
 				});
 			}
-		});
-		return () => subscription.unsubscribe();
+		};
+		// Machine events, and live items on the fast lane (they change the stats, not the snapshot).
+		const subscription = this.actor.subscribe(notify);
+		this.changeListeners.add(notify);
+		return () => {
+			subscription.unsubscribe();
+			this.changeListeners.delete(notify);
+		};
 	}
 
 	/**
@@ -348,6 +359,7 @@ export class ConnectionClient {
 			this.actor.stop();
 		}
 		this.messageListeners.clear();
+		this.changeListeners.clear();
 		this.invalidListeners.clear();
 	}
 

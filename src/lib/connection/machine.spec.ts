@@ -334,6 +334,18 @@ describe('heartbeat', () => {
 		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 	});
 
+	it('a live item on the fast lane counts as an answer when the deadline is judged late', () => {
+		const h = createHarness();
+		const ws = h.openLink();
+		h.clock.advance(15_000);
+		expect(ws.sentTypes()).toEqual(['ping']);
+		ws.message(logBatch([1]));
+		// No pong, but the link spoke after the ping; the tab then sleeps past the deadline.
+		h.sleep(60_000);
+		h.send({ type: 'browser.visible' });
+		expect(h.state).toBe('open');
+	});
+
 	it('a healthy link is not killed by timers that fired late', () => {
 		const h = createHarness();
 		const ws = h.openLink();
@@ -726,14 +738,17 @@ describe('inbound frames', () => {
 		expect(h.context.rt.meter.messagesIn).toBe(4);
 	});
 
-	it('emits every valid message and meters both directions', () => {
-		const h = createHarness();
+	it('emits every valid message (live items through the fast lane) and meters both directions', () => {
+		const fast: string[] = [];
+		const h = createHarness({ input: { onInbound: (m) => fast.push(m.type) } });
 		const seen: string[] = [];
 		h.actor.on('inbound', (e) => seen.push(e.message.type));
 		const ws = h.openLink();
 		ws.message(logBatch([1]));
 		send(h, { type: 'ping' }, 'volatile');
-		expect(seen).toEqual(['welcome', 'log_batch']);
+		expect(seen).toEqual(['welcome']);
+		expect(fast).toEqual(['log_batch']);
+		expect(h.context.rt.meter.messagesIn).toBe(2);
 		expect(h.context.rt.meter.messagesOut).toBe(1);
 		expect(h.context.rt.meter.bytesOut).toBe(ws.sent[0]!.length);
 		expect(h.context.link.epoch).toBe('e1');

@@ -31,6 +31,12 @@ export interface SocketInput {
 	url: string;
 	protocols?: string | string[] | undefined;
 	WebSocketImpl: WebSocketConstructor;
+	/**
+	 * Takes a decoded message straight from the socket and returns true when it handled it (live
+	 * stream items: see machine.ts `fastLane`); anything else goes to the machine as
+	 * `socket.message`.
+	 */
+	fastLane?: ((message: ServerMessage, bytes: number) => boolean) | undefined;
 }
 
 /** Events the socket actor sends to the machine. */
@@ -118,8 +124,10 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
 		socket.onmessage = (event) => {
 			const bytes = frameSize(event.data);
 			const result = decodeServerFrame(event.data);
-			if (result.ok) sendBack({ type: 'socket.message', message: result.message, bytes });
-			else sendBack({ type: 'socket.invalid', error: result.error, bytes });
+			if (!result.ok) sendBack({ type: 'socket.invalid', error: result.error, bytes });
+			else if (!input.fastLane?.(result.message, bytes)) {
+				sendBack({ type: 'socket.message', message: result.message, bytes });
+			}
 		};
 		socket.onerror = () =>
 			sendBack({ type: 'socket.error', message: 'socket error', fatal: false });

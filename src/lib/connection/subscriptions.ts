@@ -244,11 +244,7 @@ export class SubscriptionRegistry {
 
 	/** Route one inbound message; returns follow-up frames (history for a resync). */
 	handle(message: ServerMessage): ClientMessage[] {
-		const live = itemsOf(message);
-		if (live) {
-			this.route(live.stream, live.items);
-			return [];
-		}
+		if (this.routeLive(message)) return [];
 		switch (message.type) {
 			case 'subscribed':
 				return this.onSubscribed(message.payload);
@@ -281,6 +277,19 @@ export class SubscriptionRegistry {
 			default:
 				return [];
 		}
+	}
+
+	/**
+	 * Route a live stream item (`log_entry`, `log_batch`, `metrics_update`, …) to its
+	 * subscriptions. Returns false for anything else (which needs {@link handle}). Live items
+	 * never call for a reply, which is what lets the connection route them past its machine
+	 * (machine.ts, `fastLane`).
+	 */
+	routeLive(message: ServerMessage): boolean {
+		const live = itemsOf(message);
+		if (!live) return false;
+		this.route(live.stream, live.items);
+		return true;
 	}
 
 	/** Summary for inspectors and the demo page. */

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import StreamsProviderProbe from '$lib/testing/StreamsProviderProbe.svelte';
 import { TestClock } from '$lib/testing/clock';
 import { welcomeFrame } from '$lib/testing/connection-harness';
@@ -9,13 +9,24 @@ import {
 	logBatch,
 	metricUpdate,
 	notification,
+	FIXTURE_TIME,
 	subscribed,
 	TASK_A,
 	taskUpdate
 } from '$lib/testing/fixtures';
 import { manualFrames } from '$lib/testing/frames';
 
-beforeEach(() => FakeWebSocket.reset());
+beforeEach(() => {
+	FakeWebSocket.reset();
+	// The metrics store forgets tasks silent for longer than its retention (an hour), judged by the
+	// wall clock: pin `Date` a minute after the fixtures' samples, or this test fails an hour after
+	// them in real time.
+	vi.useFakeTimers({ toFake: ['Date'] });
+	vi.setSystemTime(Date.parse(FIXTURE_TIME) + 60_000);
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
 
 function mount() {
 	const frames = manualFrames();

@@ -3,7 +3,9 @@
  * takes the seq and optional overrides.
  */
 
-const TS = '2026-11-26T10:00:00.000Z';
+/** The time every fixture item carries. Tests whose stores judge age by the wall clock pin `Date` near it. */
+export const FIXTURE_TIME = '2026-11-26T10:00:00.000Z';
+const TS = FIXTURE_TIME;
 
 export const TASK_A = 'arn:aws:ecs:us-east-1:000000000000:task/default/aaaa';
 export const TASK_B = 'arn:aws:ecs:us-east-1:000000000000:task/default/bbbb';
