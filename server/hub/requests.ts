@@ -5,6 +5,7 @@
  */
 import {
 	encode,
+	LIMITS,
 	type ClientMessage,
 	type ClientMessageOf,
 	type ErrorCode,
@@ -40,6 +41,14 @@ export interface RequestContext {
 	/** Close a connection with a code and reason. */
 	close(session: Session, code: number, reason: string): void;
 }
+
+/**
+ * Resource ids one connection may subscribe to on one stream. Each subscription makes every
+ * later one rebuild the selection (sorted ids, key) and the source's log interest, and every
+ * published item is matched against each id: without a cap, one connection subscribing to
+ * 5,000 task ARNs stalled the hub for seconds (server/hub/hostile.spec.ts).
+ */
+export const MAX_RESOURCES_PER_STREAM = LIMITS.listItems;
 
 function reply(session: Session, frame: string): undefined {
 	session.outbox.send(frame);
@@ -86,6 +95,13 @@ function subscribe(
 	const stream = resolveStream(session, msg.payload.stream);
 	if (typeof stream !== 'string') return stream;
 	const resourceId = msg.payload.resourceId ?? '*';
+	const existing = session.subscriptions.get(stream)?.resourceIds;
+	if (existing && !existing.has(resourceId) && existing.size >= MAX_RESOURCES_PER_STREAM) {
+		return {
+			code: 'invalid_message',
+			message: `too many subscriptions on ${stream}: at most ${MAX_RESOURCES_PER_STREAM} resource ids per connection (subscribe to service:, cluster: or * instead)`
+		};
+	}
 	if (msg.payload.filter !== undefined) {
 		const compiled = ctx.compiler.compile(stream, msg.payload.filter);
 		if (!compiled.ok)

@@ -11,7 +11,7 @@ import {
 	serverPayloads,
 	STREAMS
 } from './schemas';
-import { parseLogEntries, parseLogEntry } from './fast-log';
+import { parseLogEntries, parseLogEntry, withinLength } from './fast-log';
 import type { ClientMessage, DecodeError, DecodeResult, ServerMessage } from './types';
 
 /** Frames larger than this are refused before parsing (the gateway closes with 1009 first). */
@@ -24,12 +24,47 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
  */
 export const DEFAULT_MAX_SERVER_FRAME_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a client frame. Real requests nest 4 levels;
+ * a 1 MiB frame of `[` costs V8's JSON.parse about 2 s (a stalled gateway for every client), and
+ * a parsed value nested a few thousand levels deep makes the echo's JSON.stringify throw.
+ */
+export const MAX_CLIENT_FRAME_DEPTH = 64;
+
 export interface DecodeOptions {
 	/**
 	 * Largest frame accepted, in UTF-16 code units of the text (≈ bytes for ASCII). Default 1 MiB
 	 * for client frames, 16 MiB for server frames.
 	 */
 	maxLength?: number;
+	/**
+	 * Deepest nesting accepted, checked by a linear scan before parsing. Default
+	 * {@link MAX_CLIENT_FRAME_DEPTH} for client frames, unlimited for server frames (the gateway is
+	 * trusted, and its frames are large and on the hot path).
+	 */
+	maxDepth?: number;
+}
+
+/** Whether arrays and objects in `text` nest deeper than `max` (strings skipped). Linear. */
+function nestsDeeperThan(text: string, max: number): boolean {
+	let depth = 0;
+	const n = text.length;
+	for (let i = 0; i < n; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22) {
+			// Skip a string, escapes included; an unterminated one ends the scan (JSON.parse refuses it).
+			for (i++; i < n; i++) {
+				const d = text.charCodeAt(i);
+				if (d === 0x5c) i++;
+				else if (d === 0x22) break;
+			}
+		} else if (c === 0x5b || c === 0x7b) {
+			if (++depth > max) return true;
+		} else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+			depth--;
+		}
+	}
+	return false;
 }
 
 type PayloadTable = Readonly<Record<string, z.ZodType>>;
@@ -51,10 +86,10 @@ const FAST_SERVER: Readonly<Record<string, FastDecoder>> = {
 			return { ok: false, message: 'not a log history' };
 		}
 		const { resourceId, epoch, complete, items } = p as Record<string, unknown>;
-		if (typeof resourceId !== 'string' || resourceId.length > LIMITS.resourceId) {
+		if (typeof resourceId !== 'string' || !withinLength(resourceId, LIMITS.resourceId)) {
 			return { ok: false, message: 'resourceId: expected a short string' };
 		}
-		if (typeof epoch !== 'string' || epoch.length > LIMITS.id) {
+		if (typeof epoch !== 'string' || !withinLength(epoch, LIMITS.id)) {
 			return { ok: false, message: 'epoch: expected a short string' };
 		}
 		if (typeof complete !== 'boolean')
@@ -85,7 +120,8 @@ function decodeWith<M>(
 	table: PayloadTable,
 	frame: unknown,
 	options: DecodeOptions | undefined,
-	defaultMax: number
+	defaultMax: number,
+	defaultDepth: number
 ): DecodeResult<M> {
 	const text = frameToText(frame);
 	if (text === undefined) {
@@ -96,6 +132,13 @@ function decodeWith<M>(
 		return {
 			ok: false,
 			error: { code: 'payload_too_large', message: `frame of ${text.length} exceeds ${max}` }
+		};
+	}
+	const maxDepth = options?.maxDepth ?? defaultDepth;
+	if (maxDepth < Infinity && nestsDeeperThan(text, maxDepth)) {
+		return {
+			ok: false,
+			error: { code: 'invalid_message', message: `frame nested deeper than ${maxDepth} levels` }
 		};
 	}
 	let raw: unknown;
@@ -119,10 +162,10 @@ function checkEnvelope(raw: unknown): Envelope | string {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
 		return '(root): expected an object';
 	const { type, id, payload, timestamp } = raw as Record<string, unknown>;
-	if (typeof type !== 'string' || type.length < 1 || type.length > 64) {
+	if (typeof type !== 'string' || type.length < 1 || !withinLength(type, 64)) {
 		return 'type: expected a string of 1 to 64 characters';
 	}
-	if (id !== undefined && (typeof id !== 'string' || id.length > LIMITS.id)) {
+	if (id !== undefined && (typeof id !== 'string' || !withinLength(id, LIMITS.id))) {
 		return `id: expected a string of at most ${LIMITS.id} characters`;
 	}
 	const data: Envelope['data'] = { type, payload, timestamp };
@@ -212,7 +255,13 @@ export function decodeServerFrame(
 	frame: unknown,
 	options?: DecodeOptions
 ): DecodeResult<ServerMessage> {
-	return decodeWith<ServerMessage>(serverPayloads, frame, options, DEFAULT_MAX_SERVER_FRAME_BYTES);
+	return decodeWith<ServerMessage>(
+		serverPayloads,
+		frame,
+		options,
+		DEFAULT_MAX_SERVER_FRAME_BYTES,
+		Infinity
+	);
 }
 
 /** Decode a frame the gateway received from a browser. Never throws. */
@@ -220,7 +269,13 @@ export function decodeClientFrame(
 	frame: unknown,
 	options?: DecodeOptions
 ): DecodeResult<ClientMessage> {
-	return decodeWith<ClientMessage>(clientPayloads, frame, options, DEFAULT_MAX_FRAME_BYTES);
+	return decodeWith<ClientMessage>(
+		clientPayloads,
+		frame,
+		options,
+		DEFAULT_MAX_FRAME_BYTES,
+		MAX_CLIENT_FRAME_DEPTH
+	);
 }
 
 /** Validate an already-parsed server message (e.g. one built in memory). Never throws. */

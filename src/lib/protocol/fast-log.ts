@@ -26,13 +26,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Whether `s` has at most `max` characters the way zod (≥ 4.6) counts them: in code points, a
+ * surrogate pair being one. Only a string longer than `max` UTF-16 units needs counting.
+ */
+export function withinLength(s: string, max: number): boolean {
+	const units = s.length;
+	if (units <= max) return true;
+	if (units > 2 * max) return false;
+	let count = units;
+	for (let i = 0; i < units - 1; i++) {
+		if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			count--;
+			i++;
+		}
+	}
+	return count <= max;
+}
+
 function shortString(v: unknown): v is string {
-	return typeof v === 'string' && v.length <= SHORT;
+	return typeof v === 'string' && withinLength(v, SHORT);
 }
 
 function reviveTimestamp(v: unknown): Date | undefined {
 	if (typeof v === 'string') {
-		if (v.length > 64) return undefined;
+		if (!withinLength(v, 64)) return undefined;
 		const d = new Date(v);
 		return Number.isNaN(d.getTime()) ? undefined : d;
 	}
@@ -72,7 +90,9 @@ export function parseLogEntry(v: unknown): LogEntry | string {
 	if (typeof type !== 'string' || !SOURCE_TYPES.has(type)) return 'source.type: unknown type';
 	if (!shortString(name)) return 'source.name: expected a short string';
 	if (!shortString(identifier)) return 'source.identifier: expected a short string';
-	if (typeof message !== 'string' || message.length > TEXT) return 'message: expected a string';
+	if (typeof message !== 'string' || !withinLength(message, TEXT)) {
+		return 'message: expected a string';
+	}
 
 	const entry = {
 		id,
@@ -91,7 +111,7 @@ export function parseLogEntry(v: unknown): LogEntry | string {
 	}
 	const { stackTrace, metadata } = v;
 	if (stackTrace !== undefined) {
-		if (typeof stackTrace !== 'string' || stackTrace.length > TEXT)
+		if (typeof stackTrace !== 'string' || !withinLength(stackTrace, TEXT))
 			return 'stackTrace: expected a string';
 		out.stackTrace = stackTrace;
 	}
