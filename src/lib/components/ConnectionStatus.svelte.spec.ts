@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStats } from '$lib/connection/client';
 import type { ConnectionState } from '$lib/connection/machine';
+import { EMPTY_STATS } from '$lib/connection/svelte/connection';
 import type { ConnectionView } from '$lib/connection/svelte';
 import ConnectionStatus from './ConnectionStatus.svelte';
 
@@ -18,30 +19,7 @@ function view(
 		nextRetryAt: null,
 		error: null,
 		...extra,
-		stats: {
-			rtt: null,
-			messagesIn: 0,
-			bytesIn: 0,
-			messagesOut: 0,
-			bytesOut: 0,
-			invalidFrames: 0,
-			reconnects: 0,
-			attempts: 0,
-			retrying: false,
-			lastClose: null,
-			lastError: null,
-			failure: null,
-			enteredAt: 0,
-			nextRetryAt: null,
-			queued: 0,
-			queuedBytes: 0,
-			dropped: { offline: 0, expired: 0, overflow: 0, too_large: 0, disconnected: 0 },
-			pendingRequests: 0,
-			subscriptions: 0,
-			epoch: null,
-			heartbeatInterval: 15_000,
-			...stats
-		}
+		stats: { ...EMPTY_STATS, heartbeatInterval: 15_000, ...stats }
 	};
 }
 

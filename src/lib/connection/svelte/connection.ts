@@ -106,7 +106,8 @@ export interface Connection {
 	stop(): void;
 }
 
-const EMPTY_STATS: ConnectionStats = {
+/** The stats of a connection that never ran (server-side rendering, tests). */
+export const EMPTY_STATS: ConnectionStats = {
 	rtt: null,
 	messagesIn: 0,
 	bytesIn: 0,
