@@ -12,6 +12,8 @@
  * | `KECS_LIVE_FAULTS`          | off         | `1` enables the fault controls                   |
  * | `SIM_LOG_RATE`              | 20          | simulator log lines per second                   |
  * | `SIM_SEED`                  | (default)   | simulator seed (an integer)                      |
+ * | `SIM_TASKS`                 | (topology)  | tasks the simulated services run together, 0 to  |
+ * |                             |             | 1000 (default: the topology's dozen)             |
  * | `KECS_ENDPOINT`             | (none)      | a real KECS's ECS API, e.g. http://localhost:5373: |
  * |                             |             | read KECS instead of running the simulator       |
  * | `KECS_ADMIN_ENDPOINT`       | host:5374   | KECS's admin server (logs); default: the same    |
@@ -31,6 +33,8 @@ export interface GatewayConfig {
 	faults: boolean;
 	simLogRate: number;
 	simSeed: number | undefined;
+	/** Tasks the simulated services run together; undefined: the topology's own counts. */
+	simTasks: number | undefined;
 	/** Where a real KECS is; when set, the gateway reads it instead of running the simulator. */
 	kecs: KecsConfig | undefined;
 }
@@ -62,11 +66,15 @@ export const DEFAULT_CONFIG: GatewayConfig = {
 	faults: false,
 	simLogRate: 20,
 	simSeed: undefined,
+	simTasks: undefined,
 	kecs: undefined
 };
 
 /** The highest `SIM_LOG_RATE` accepted (benchmarks push 50,000+). */
 export const MAX_SIM_LOG_RATE = 1_000_000;
+
+/** The most tasks `SIM_TASKS` accepts. */
+export const MAX_SIM_TASKS = 1000;
 
 /** Invalid configuration; the message lists every problem, one per line. */
 export class ConfigError extends Error {
@@ -153,6 +161,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 		if (!/^-?\d+$/.test(seed) || !Number.isSafeInteger(n)) {
 			problems.push(`SIM_SEED must be an integer, got "${seed}"`);
 		} else config.simSeed = n;
+	}
+
+	const tasks = read('SIM_TASKS');
+	if (tasks !== undefined) {
+		const n = Number(tasks);
+		if (!/^\d+$/.test(tasks) || n > MAX_SIM_TASKS) {
+			problems.push(`SIM_TASKS must be an integer from 0 to ${MAX_SIM_TASKS}, got "${tasks}"`);
+		} else config.simTasks = n;
 	}
 
 	config.kecs = readKecs(read, problems);

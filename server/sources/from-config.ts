@@ -17,5 +17,9 @@ export function createConfiguredSource(config: GatewayConfig): Source {
 			pollIntervalMs: config.kecs.pollIntervalMs
 		});
 	}
-	return createSimulator({ seed: config.simSeed, logRate: config.simLogRate });
+	return createSimulator({
+		seed: config.simSeed,
+		logRate: config.simLogRate,
+		...(config.simTasks === undefined ? {} : { tasks: config.simTasks })
+	});
 }

@@ -68,8 +68,11 @@ describe('createSimulator', () => {
 				throw new Error('hub exploded');
 			}
 		});
-		await sleep(150);
-		expect(source.health()).toMatchObject({ status: 'degraded', detail: 'hub exploded' });
+		// Polled, not a fixed sleep: on a loaded machine the first lines can take longer than 150 ms.
+		await vi.waitFor(
+			() => expect(source?.health()).toMatchObject({ status: 'degraded', detail: 'hub exploded' }),
+			{ timeout: 10_000, interval: 20 }
+		);
 	});
 
 	it('refuses a second start and a nonsense tick', () => {

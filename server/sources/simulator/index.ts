@@ -28,6 +28,8 @@ export interface SimulatorOptions {
 	startTime?: number;
 	/** Real milliseconds between ticks of the timer. Default 50 (the hub batches per 50 ms). */
 	tickMs?: number;
+	/** Tasks the services keep running together (`SIM_TASKS`). Default the topology's (about a dozen). */
+	tasks?: number;
 }
 
 /**
@@ -51,7 +53,8 @@ export function createSimulator(options: SimulatorOptions = {}): Source {
 	const world = createWorld({
 		seed: options.seed ?? DEFAULT_SEED,
 		logRate: options.logRate ?? DEFAULT_LOG_RATE,
-		startTime: options.startTime ?? Date.now()
+		startTime: options.startTime ?? Date.now(),
+		...(options.tasks === undefined ? {} : { tasks: options.tasks })
 	});
 	// Virtual time starts now; time until start() is caught up on the first tick.
 	const createdAt = performance.now();

@@ -70,6 +70,11 @@ export interface WorldOptions {
 	logRate?: number;
 	/** Virtual epoch milliseconds at which the world starts. Default 2026-11-26T09:00:00Z. */
 	startTime?: number;
+	/**
+	 * Tasks the services keep running together (their desired counts scaled to add up to this;
+	 * a soak asks for 30). Default: the topology's own counts (about a dozen).
+	 */
+	tasks?: number;
 }
 
 /** Options of `World.advance`. */
@@ -210,6 +215,8 @@ class EcsWorld implements World {
 	private readonly times = new TimeFormats();
 	private readonly scheduler = new Scheduler();
 	private readonly services: SimService[] = [];
+	/** Desired count per service when `tasks` scales them (otherwise the spec's). */
+	private readonly desiredCounts = new Map<SimService, number>();
 	/** Tasks ECS knows, in creation order (Map iteration order keeps runs reproducible). */
 	private readonly tasksByArn = new Map<string, SimTask>();
 	private readonly idPrefix: string;
@@ -265,8 +272,36 @@ class EcsWorld implements World {
 				spike: undefined
 			});
 		}
+		if (options.tasks !== undefined) this.scaleDesiredCounts(options.tasks);
 		this.populate();
 		this.scheduleRecurring();
+	}
+
+	/** A service's desired count (the spec's, or scaled by the `tasks` option). */
+	private desired(service: SimService): number {
+		return this.desiredCounts.get(service) ?? service.spec.desiredCount;
+	}
+
+	/** Scale the services' desired counts to add up to `total` (largest remainders, in order). */
+	private scaleDesiredCounts(total: number): void {
+		if (!Number.isInteger(total) || total < 0) {
+			throw new RangeError(`tasks must be an integer >= 0, got ${total}`);
+		}
+		const scaled = this.services.filter(
+			(s) => s.spec.kind === 'service' && s.spec.desiredCount > 0
+		);
+		const base = scaled.reduce((sum, s) => sum + s.spec.desiredCount, 0);
+		const exact = scaled.map((s) => (s.spec.desiredCount * total) / base);
+		const counts = exact.map(Math.floor);
+		let left = total - counts.reduce((a, b) => a + b, 0);
+		const byRemainder = exact
+			.map((x, i) => ({ i, r: x - Math.floor(x) }))
+			.sort((a, b) => b.r - a.r || a.i - b.i);
+		for (const { i } of byRemainder) {
+			if (left-- <= 0) break;
+			counts[i]!++;
+		}
+		scaled.forEach((s, i) => this.desiredCounts.set(s, counts[i]!));
 	}
 
 	get now(): number {
@@ -374,7 +409,7 @@ class EcsWorld implements World {
 	private populate(): void {
 		for (const service of this.services) {
 			if (service.spec.kind !== 'service') continue;
-			for (let i = 0; i < service.spec.desiredCount; i++) {
+			for (let i = 0; i < this.desired(service); i++) {
 				// The leaky service was restarted recently (it keeps being OOM-killed); others have
 				// been up for hours.
 				const uptime =
@@ -854,7 +889,7 @@ class EcsWorld implements World {
 			if (task.stopRequested) continue;
 			if (deployment === undefined || task.deployment === deployment) active++;
 		}
-		const missing = service.spec.desiredCount - active;
+		const missing = this.desired(service) - active;
 		if (missing > 0) {
 			this.launch(service, missing, deployment?.to ?? service.revision, deployment);
 		}
@@ -888,7 +923,7 @@ class EcsWorld implements World {
 				serving++;
 			}
 		}
-		if (serving < service.spec.desiredCount) return;
+		if (serving < this.desired(service)) return;
 		let oldRemaining = false;
 		for (const old of deployment.oldTasks) {
 			if (!old.stopRequested && !old.exited) {
@@ -948,7 +983,7 @@ class EcsWorld implements World {
 				this.deploymentFacts(service, deployment)
 			)
 		);
-		this.launch(service, service.spec.desiredCount, deployment.to, deployment);
+		this.launch(service, this.desired(service), deployment.to, deployment);
 	}
 
 	/** The circuit breaker trips: stop what is left of the new revision and restore the old one. */
@@ -1279,7 +1314,7 @@ class EcsWorld implements World {
 			deploymentId: deployment.id,
 			family: service.spec.family,
 			revision: deployment.to,
-			taskCount: service.spec.desiredCount
+			taskCount: this.desired(service)
 		};
 	}
 }
