@@ -8,6 +8,8 @@ import type { BenchCase } from '../lib/case';
 import { browserIngest } from './browser-ingest';
 import { browserMemory } from './browser-memory';
 import { browserRender } from './browser-render';
+import { bundle } from './bundle';
+import { fanout } from './fanout';
 import { gatewayClients } from './gateway-clients';
 import { gatewayThroughput } from './gateway-throughput';
 import { reconnect } from './reconnect';
@@ -18,14 +20,14 @@ export const CASES: readonly BenchCase[] = [
 	browserIngest,
 	browserRender,
 	browserMemory,
-	reconnect
+	reconnect,
+	fanout,
+	bundle
 ];
 
 /** Issue 7's cases not measured yet. */
 export const PENDING: readonly string[] = [
 	'Ingest (d): partysocket and reconnecting-websocket feeding the same store; deflate on in the browser.',
 	'Memory: DOM nodes with the LogViewer mounted.',
-	'Gateway fan-out at 1, 100 and 1,000 clients against a bare `ws` broadcast loop.',
-	'Bundle: gzipped JS of `/`, `/websocket-demo` and the connection layer, beside phoenix.js and socket.io-client.',
 	'PNG plots.'
 ];

@@ -22,12 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Task } from '../../src/lib/protocol/types';
 import { startGateway, type Gateway } from '../../server/gateway';
-import type {
-	Source,
-	SourceHealth,
-	SourceLogEntry,
-	SourceSink
-} from '../../server/sources/source';
+import type { Source, SourceHealth, SourceLogEntry, SourceSink } from '../../server/sources/source';
 import { onCleanup } from './cleanup';
 import { compactEntries, FrameFactory, simulatorEntries } from './entries';
 
@@ -68,6 +63,7 @@ type RoleRequest =
 	| { op: 'gc' }
 	| { op: 'rate'; rate: number }
 	| { op: 'restart' }
+	| { op: 'shutdown' }
 	| { op: 'accepts' }
 	| { op: 'stop' };
 
@@ -193,6 +189,13 @@ async function gatewayRole(config: RoleConfig, url: (u: string) => void): Promis
 					const at = wallNow();
 					return { at, ...gateway.hub.restart() };
 				}
+				case 'shutdown': {
+					// A process restart's first half: stop listening (new connections are refused from
+					// now on and the port is free for the next process), then the restart's 1012 to all.
+					gateway.server.close();
+					const at = wallNow();
+					return { at, ...gateway.hub.restart() };
+				}
 				case 'accepts': {
 					const out = accepts;
 					accepts = [];
@@ -247,8 +250,7 @@ async function broadcastRole(config: RoleConfig, url: (u: string) => void): Prom
 	setRate(rate);
 	const timer = setInterval(() => {
 		const f = factory!;
-		let due =
-			Math.floor(((performance.now() - since) / 1000) * rate) - (published - base);
+		let due = Math.floor(((performance.now() - since) / 1000) * rate) - (published - base);
 		while (due >= f.perFrame) {
 			// One copy per frame, shared by every client (the factory reuses its buffers).
 			const frame = Buffer.from(f.next());
@@ -343,7 +345,10 @@ export function runRoleChild(role: RoleName, config: RoleConfig): void {
 /** The parent's handle on a role child. */
 export class RoleProcess {
 	#next = 1;
-	readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+	readonly #pending = new Map<
+		number,
+		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
+	>();
 	readonly #unhook: () => void;
 	#exited = false;
 	wsUrl = '';
@@ -387,7 +392,9 @@ export class RoleProcess {
 				} else if (m?.roleFailed) reject(new Error(`${role} child: ${m.roleFailed}`));
 			};
 			child.on('message', onMessage);
-			child.once('exit', (code) => reject(new Error(`${role} child exited (${code}) before listening`)));
+			child.once('exit', (code) =>
+				reject(new Error(`${role} child exited (${code}) before listening`))
+			);
 		});
 		return rp;
 	}
@@ -417,6 +424,19 @@ export class RoleProcess {
 	/** The hub's restart (gateway role): when it ran (wall clock) and the epochs. */
 	restart(): Promise<{ at: number; previousEpoch: string; epoch: string; closed: number }> {
 		return this.#request({ op: 'restart' });
+	}
+
+	/**
+	 * Stop listening, then the hub's restart (gateway role): the first half of a process restart;
+	 * {@link stop} this process and start another on the same port for the second half.
+	 */
+	shutdown(): Promise<{ at: number; previousEpoch: string; epoch: string; closed: number }> {
+		return this.#request({ op: 'shutdown' });
+	}
+
+	/** The port this child listens on. */
+	get port(): number {
+		return Number(new URL(this.wsUrl).port);
 	}
 
 	/** Wall-clock times of the upgrades accepted since the last call (gateway role). */

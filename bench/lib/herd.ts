@@ -60,8 +60,7 @@ export const POLICIES: readonly ReconnectPolicy[] = [
 	{
 		key: 'socketio',
 		label: 'socket.io-client defaults (1000 ms, max 5000 ms, randomization 0.5)',
-		delay: (attempt) =>
-			socketIoDuration(attempt, { min: 1000, max: 5000, factor: 2, jitter: 0.5 })
+		delay: (attempt) => socketIoDuration(attempt, { min: 1000, max: 5000, factor: 2, jitter: 0.5 })
 	}
 ];
 
@@ -78,7 +77,8 @@ class HerdClient {
 	constructor(
 		private readonly url: string,
 		private readonly policy: ReconnectPolicy,
-		private readonly onOpen: () => void
+		private readonly onOpen: () => void,
+		private readonly onSchedule: (at: number) => void
 	) {}
 
 	connect(): void {
@@ -96,6 +96,7 @@ class HerdClient {
 			this.open = false;
 			if (this.#disposed) return;
 			const delay = this.policy.delay(this.attempt++);
+			this.onSchedule(performance.timeOrigin + performance.now() + delay);
 			this.#timer = setTimeout(() => this.connect(), delay);
 		});
 	}
@@ -110,12 +111,24 @@ class HerdClient {
 /** A fleet of {@link HerdClient}s running one policy. */
 export class Herd {
 	readonly clients: HerdClient[];
+	/**
+	 * When each reconnection attempt was scheduled to start (wall-clock ms: the close as this
+	 * process saw it plus the policy's delay): what a fleet of separate machines would send,
+	 * free of this one process's queueing. Cleared by the caller.
+	 */
+	scheduled: number[] = [];
 	#openWaiters: (() => void)[] = [];
 
 	constructor(url: string, policy: ReconnectPolicy, size: number) {
 		this.clients = Array.from(
 			{ length: size },
-			() => new HerdClient(url, policy, () => this.#notify())
+			() =>
+				new HerdClient(
+					url,
+					policy,
+					() => this.#notify(),
+					(at) => this.scheduled.push(at)
+				)
 		);
 	}
 

@@ -33,17 +33,18 @@ const DRAW = String((spec: PlotSpec & { width: number; height: number }) => {
 	const canvas = document.createElement('canvas');
 	canvas.width = spec.width;
 	canvas.height = spec.height;
-	document.body.replaceChildren(canvas);
+	canvas.style.display = 'block';
+	document.body.append(canvas);
 	const g = canvas.getContext('2d')!;
 	g.fillStyle = '#fff';
 	g.fillRect(0, 0, spec.width, spec.height);
-	const pad = { left: 70, right: 20, top: 50, bottom: 60 };
+	const pad = { left: 70, right: 20, top: 40 + 20 * spec.series.length, bottom: 60 };
 	const w = spec.width - pad.left - pad.right;
 	const h = spec.height - pad.top - pad.bottom;
 	const n = Math.max(1, ...spec.series.map((s) => s.values.length));
 	const yMaxRaw = Math.max(1, ...spec.series.flatMap((s) => s.values));
 	const mag = 10 ** Math.floor(Math.log10(yMaxRaw));
-	const yStep = [1, 2, 5, 10].map((k) => k * mag).find((s) => yMaxRaw / s <= 6)! / 1;
+	const yStep = [1, 2, 5, 10].map((k) => k * mag).find((s) => yMaxRaw / s <= 6)!;
 	const yMax = Math.ceil(yMaxRaw / yStep) * yStep;
 	const xMax = n * spec.xStep;
 	const X = (x: number) => pad.left + (x / xMax) * w;
@@ -100,22 +101,22 @@ const DRAW = String((spec: PlotSpec & { width: number; height: number }) => {
 		g.lineTo(X(s.values.length * spec.xStep), Y(0));
 		g.stroke();
 	}
-	// Legend.
+	// Legend, between the title and the plot.
 	g.textAlign = 'left';
-	let ly = pad.top + 16;
+	let ly = 48;
 	for (const s of spec.series) {
 		g.fillStyle = s.color;
-		g.fillRect(pad.left + w - 330, ly - 9, 18, 4);
+		g.fillRect(pad.left, ly - 6, 18, 4);
 		g.fillStyle = '#222';
-		g.fillText(s.label, pad.left + w - 305, ly - 3);
+		g.fillText(s.label, pad.left + 26, ly);
 		ly += 20;
 	}
 });
 
-/** Draw `spec` in a fresh page of `browser` and return the PNG. */
-export async function renderPlot(browser: Browser, spec: PlotSpec): Promise<Buffer> {
-	const width = spec.width ?? 900;
-	const height = spec.height ?? 460;
+/** Draw `specs` one below the other in a fresh page of `browser` and return the PNG. */
+export async function renderPlot(browser: Browser, specs: readonly PlotSpec[]): Promise<Buffer> {
+	const width = Math.max(...specs.map((s) => s.width ?? 900));
+	const height = specs.reduce((sum, s) => sum + (s.height ?? 460), 0);
 	const page = await browser.newPage('about:blank');
 	try {
 		await page.send('Emulation.setDeviceMetricsOverride', {
@@ -124,9 +125,10 @@ export async function renderPlot(browser: Browser, spec: PlotSpec): Promise<Buff
 			deviceScaleFactor: 1,
 			mobile: false
 		});
-		await page.evaluate(
-			`(${DRAW})(${JSON.stringify({ ...spec, width, height, steps: spec.steps ?? true })})`
-		);
+		for (const spec of specs) {
+			const full = { ...spec, width, height: spec.height ?? 460, steps: spec.steps ?? true };
+			await page.evaluate(`(${DRAW})(${JSON.stringify(full)})`);
+		}
 		const shot = await page.send<{ data: string }>('Page.captureScreenshot', {
 			format: 'png',
 			clip: { x: 0, y: 0, width, height, scale: 1 }
