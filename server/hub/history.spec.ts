@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryRecord, KeyedHistory, SeqHistory } from './history';
+import { HistoryRecord, KeyedHistory, LogRecord, SeqHistory } from './history';
 import { parseResourceId } from './resource';
 
 type Item = { seq: number; key: string };
@@ -114,5 +114,23 @@ describe('KeyedHistory', () => {
 		const rest = h.before(4, 4, () => true);
 		expect(seqsOf(rest.records)).toEqual([1, 2, 3]);
 		expect(rest.complete).toBe(true);
+	});
+});
+
+describe('LogRecord', () => {
+	it('serialises on demand and caches from the second use', () => {
+		const item = { seq: 1, message: 'hello' };
+		const record = new LogRecord('log_entry', item, {});
+		const first = record.json();
+		expect(JSON.parse(first)).toEqual(item);
+		item.message = 'changed';
+		// Not cached after one use: the next call serialises again (and now caches).
+		const second = record.json();
+		expect(JSON.parse(second)).toEqual({ seq: 1, message: 'changed' });
+		item.message = 'ignored';
+		expect(record.json()).toBe(second);
+		expect(record.frame()).toBe(`{"type":"log_entry","payload":${second}}`);
+		record.invalidate();
+		expect(JSON.parse(record.json())).toEqual({ seq: 1, message: 'ignored' });
 	});
 });

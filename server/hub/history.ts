@@ -52,21 +52,35 @@ export class HistoryRecord<T extends { seq: number }> {
 }
 
 /**
- * A log entry in history: serialised on demand, not cached. Logs are the high-volume stream; a
- * cached JSON string lives as long as the record, gets promoted to the old generation, and
- * makes the major collector pay for every line. Built on demand, the string dies young. Batches
- * are shared by every client served in the same turn (delivery.ts), so an entry is still
- * serialised about once per delivery. Measured with the gateway bench on 750-byte simulator
- * lines: about 13 µs of CPU per entry delivered with the cache, 9 µs without. (A hand-written
- * serialiser was slower than `JSON.stringify`: its concatenated string must be flattened.)
+ * A log entry in history: its JSON is cached only from the second time it is needed. Logs are
+ * the high-volume stream. A JSON string cached on every record lives as long as the record, gets
+ * promoted to the old generation, and makes the major collector pay for every line; with one
+ * client (or clients that share batches: delivery.ts) each entry is serialised once, so the
+ * string had better die young. Clients at different positions (after a slow spell, or served
+ * by their own follow-up) need the same entry again: from then on it is cached. Measured with
+ * the gateway bench on 750-byte simulator lines and one client: 13 µs of CPU per entry
+ * delivered with an unconditional cache, 9 µs without. (A hand-written serialiser was slower
+ * than `JSON.stringify`: its concatenated string must be flattened.)
  */
 export class LogRecord<T extends { seq: number }> extends HistoryRecord<T> {
+	#cached: string | undefined;
+	#serialised = false;
+
 	override json(): string {
-		return JSON.stringify(this.item);
+		if (this.#cached !== undefined) return this.#cached;
+		const json = JSON.stringify(this.item);
+		if (this.#serialised) this.#cached = json;
+		this.#serialised = true;
+		return json;
 	}
 
 	override frame(): string {
 		return `{"type":"${this.liveType}","payload":${this.json()}}`;
+	}
+
+	override invalidate(): void {
+		this.#cached = undefined;
+		this.#serialised = false;
 	}
 }
 
