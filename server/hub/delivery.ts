@@ -41,6 +41,12 @@ export interface LogBatch {
 	through: number;
 	/** Entries in the frame. */
 	count: number;
+	/**
+	 * Records the selection's regex could not test because its CPU budget was spent
+	 * (regex-budget.ts): not in the frame, and reported as `dropped {reason: "rate_limited"}`.
+	 * An upper bound of the lines missing (some would not have matched).
+	 */
+	rateLimited?: number;
 }
 
 const BATCH_PREFIX = '{"type":"log_batch","payload":[';
@@ -66,6 +72,8 @@ export function buildLogBatch(
 	maxBytes: number,
 	pool: FramePool = new FramePool(batchBufferBytes(maxBytes), 0)
 ): LogBatch {
+	const budget = selection.filter?.budget;
+	const skippedBefore = budget?.skipped ?? 0;
 	let buffer = pool.acquire();
 	let offset = BATCH_PREFIX.length;
 	let count = 0;
@@ -96,9 +104,11 @@ export function buildLogBatch(
 		through = record.seq;
 		return true;
 	});
+	const rateLimited = (budget?.skipped ?? 0) - skippedBefore;
+	const limited = rateLimited > 0 ? { rateLimited } : {};
 	if (count === 0) {
 		pool.release(buffer);
-		return { frame: null, through, count };
+		return { frame: null, through, count, ...limited };
 	}
 	let start: number;
 	if (count === 1) {
@@ -111,7 +121,7 @@ export function buildLogBatch(
 		buffer[offset++] = 0x5d; // ']'
 		buffer[offset++] = 0x7d; // '}'
 	}
-	return { frame: new SharedFrame(buffer, start, offset, pool), through, count };
+	return { frame: new SharedFrame(buffer, start, offset, pool), through, count, ...limited };
 }
 
 /**
@@ -139,11 +149,20 @@ function sendDropNotice(
 ): boolean {
 	if (sub.pendingDrop === 0) return true;
 	const count = sub.pendingDrop;
-	const sent = session.outbox.send(
-		encode({ type: 'dropped', payload: { stream, count, reason: 'slow_consumer' } })
-	);
+	const sent = announceDrop(session, stream, count, 'slow_consumer', counters);
+	if (sent) sub.pendingDrop = 0;
+	return sent;
+}
+
+function announceDrop(
+	session: Session,
+	stream: Stream,
+	count: number,
+	reason: 'slow_consumer' | 'rate_limited',
+	counters: DeliveryCounters
+): boolean {
+	const sent = session.outbox.send(encode({ type: 'dropped', payload: { stream, count, reason } }));
 	if (sent) {
-		sub.pendingDrop = 0;
 		session.dropped[stream] += count;
 		counters.dropped[stream] += count;
 	}
@@ -200,7 +219,10 @@ export function deliverStream(
 			cache?.batches.set(key, batch);
 		}
 		let sent = true;
-		if (batch.frame !== null) {
+		// Lines the filter's regex had no budget to test: announced before the batch they fall in.
+		if (batch.rateLimited)
+			sent = announceDrop(session, stream, batch.rateLimited, 'rate_limited', counters);
+		if (sent && batch.frame !== null) {
 			sent = session.outbox.sendShared(batch.frame);
 			if (sent) session.lastLogBatchAt = now;
 		}

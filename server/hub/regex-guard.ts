@@ -18,7 +18,10 @@
  *    few small bounded ones (`error.*timeout`, `status=5\d\d`, `took \d{2,4}ms` all pass;
  *    `.*a.*x` does not, and measured 0.5 s on one 1,000-character line).
  * 5. The filter runs the pattern on at most `inputMax` characters of each line, which is what
- *    makes the bound in 4 a bound in time (about 1 ms per line at the defaults).
+ *    makes the bound in 4 a bound in time. The model's worst case is not cheap, though: an
+ *    accepted `.{0,99}.{0,99}!` takes about 55 ms on a 1,000-character line. Time is therefore
+ *    also budgeted at run time (regex-budget.ts): a filter that spent its share of CPU is not
+ *    run until it refills, and the lines it skipped are reported as `dropped`.
  *
  * The checks are conservative: some harmless patterns are refused, with a message saying why.
  */

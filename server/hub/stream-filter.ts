@@ -8,6 +8,7 @@
  */
 import type { LogEntry, Stream, StreamFilter } from '../../src/lib/protocol/index';
 import type { HistoryRecord } from './history';
+import { RegexBudget, type FilterBudget } from './regex-budget';
 import { compileSafeRegex, type RegexGuardOptions } from './regex-guard';
 
 /** A filter ready to test records against. */
@@ -18,6 +19,11 @@ export interface CompiledFilter {
 	readonly spec: StreamFilter;
 	/** Whether a record passes. */
 	matches(record: HistoryRecord<{ seq: number }>): boolean;
+	/**
+	 * The regex's CPU budget (regex-budget.ts), when the filter has a regex: `skipped` counts the
+	 * records refused untested because the budget was spent (readers take differences).
+	 */
+	readonly budget?: FilterBudget;
 }
 
 /** A compiled filter, `null` for one that passes everything, or why it was refused. */
@@ -53,13 +59,16 @@ function compileUncached(
 	stream: Stream,
 	spec: StreamFilter,
 	key: string,
-	guard: RegexGuardOptions
+	guard: RegexGuardOptions,
+	budgets: RegexBudget
 ): FilterResult {
 	let regex: RegExp | undefined;
+	let budget: FilterBudget | undefined;
 	if (spec.regex !== undefined) {
 		const checked = compileSafeRegex(spec.regex, guard);
 		if (!checked.ok) return { ok: false, message: checked.reason };
 		regex = checked.regex;
+		budget = budgets.forFilter();
 	}
 	const inputMax = guard.inputMax ?? 1000;
 	const levels = spec.levels ? new Set<string>(spec.levels) : undefined;
@@ -72,6 +81,7 @@ function compileUncached(
 		filter: {
 			key,
 			spec,
+			...(budget ? { budget } : {}),
 			matches(record) {
 				const { keys } = record;
 				if (taskIds) {
@@ -85,10 +95,11 @@ function compileUncached(
 				const entry = record.item as unknown as LogEntry;
 				if (levels && !levels.has(entry.level)) return false;
 				if (search !== undefined && !entry.message.toLowerCase().includes(search)) return false;
-				if (regex) {
+				if (regex && budget) {
 					const text =
 						entry.message.length > inputMax ? entry.message.slice(0, inputMax) : entry.message;
-					if (!regex.test(text)) return false;
+					// Over budget: refused untested, and counted (delivery reports it as dropped).
+					if (budget.test(regex, text) !== true) return false;
 				}
 				return true;
 			}
@@ -106,10 +117,12 @@ export class FilterCompiler {
 	/**
 	 * @param guard limits for regexes (see regex-guard.ts)
 	 * @param cacheSize compiled filters kept (default 256)
+	 * @param budgets the CPU budget regexes share (see regex-budget.ts)
 	 */
 	constructor(
 		readonly guard: RegexGuardOptions = {},
-		readonly cacheSize = 256
+		readonly cacheSize = 256,
+		readonly budgets: RegexBudget = new RegexBudget()
 	) {}
 
 	/** Compile `filter` for `stream`; `null` when it restricts nothing. Never throws. */
@@ -119,7 +132,7 @@ export class FilterCompiler {
 		const key = `${stream}:${JSON.stringify(spec)}`;
 		const cached = this.#cache.get(key);
 		if (cached) return { ok: true, filter: cached };
-		const result = compileUncached(stream, spec, key, this.guard);
+		const result = compileUncached(stream, spec, key, this.guard, this.budgets);
 		if (result.ok && result.filter) {
 			if (this.#cache.size >= this.cacheSize) {
 				const oldest = this.#cache.keys().next();
