@@ -76,6 +76,11 @@ export interface HubOptions {
 	deflateThreshold?: number;
 	/** Largest frame accepted from a client; larger ones close the connection with 1009. Default 1 MiB. */
 	maxFrameBytes?: number;
+	/**
+	 * Open connections accepted from one remote address; more are closed with 1013 and a retry
+	 * hint. Default 2,000 (the benchmarks open 1,000 from loopback; each costs about 8 KiB).
+	 */
+	maxConnectionsPerAddress?: number;
 	/** Characters of each log line a regex filter is run on. Default 1,000. */
 	regexInputMax?: number;
 	/** Where the hub reports unexpected errors. Default `console.error`. */
@@ -118,6 +123,7 @@ function resolveOptions(options: HubOptions): Resolved {
 		deflate: options.deflate ?? false,
 		deflateThreshold: options.deflateThreshold ?? 1024,
 		maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+		maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 2000,
 		regexInputMax: options.regexInputMax ?? DEFAULT_REGEX_INPUT_MAX,
 		onError: options.onError ?? ((error, context) => console.error(`[hub] ${context}:`, error))
 	};
@@ -134,6 +140,7 @@ function resolveOptions(options: HubOptions): Resolved {
 	positive('sendHighWaterFrames', r.sendHighWaterFrames);
 	positive('sendMaxBytes', r.sendMaxBytes);
 	positive('maxFrameBytes', r.maxFrameBytes);
+	positive('maxConnectionsPerAddress', r.maxConnectionsPerAddress);
 	positive('regexInputMax', r.regexInputMax);
 	return r;
 }
@@ -233,6 +240,8 @@ export class Hub {
 	#tickTimer: NodeJS.Timeout | undefined;
 	#heartbeatTimer: NodeJS.Timeout | undefined;
 	#refuseUntil = 0;
+	/** Open connections per remote address (for `maxConnectionsPerAddress`). */
+	readonly #perAddress = new Map<string, number>();
 	#started = false;
 	/** The log interest last told to the source (sorted resource ids, one per line). */
 	#logInterestKey = '';
@@ -391,6 +400,19 @@ export class Hub {
 			ws.close(CloseCode.tryAgainLater, closeReason({ reconnect: true, retryAfterMs: refuseFor }));
 			return;
 		}
+		const address = req.socket.remoteAddress ?? '';
+		const open = this.#perAddress.get(address) ?? 0;
+		if (open >= this.#options.maxConnectionsPerAddress) {
+			this.#counters.refused++;
+			ws.close(CloseCode.tryAgainLater, closeReason({ reconnect: true, retryAfterMs: 5000 }));
+			return;
+		}
+		this.#perAddress.set(address, open + 1);
+		ws.once('close', () => {
+			const left = (this.#perAddress.get(address) ?? 1) - 1;
+			if (left > 0) this.#perAddress.set(address, left);
+			else this.#perAddress.delete(address);
+		});
 		this.#counters.connections++;
 		const now = Date.now();
 		const session: Session = new Session({

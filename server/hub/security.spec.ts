@@ -139,3 +139,18 @@ describe('bad frames', () => {
 		expect((await c.closed).code).toBe(4400);
 	});
 });
+
+describe('connections per address', () => {
+	it('refuses one past the limit with 1013 and a retry hint, and accepts again once one closes', async () => {
+		t = await startTestGateway({ maxConnectionsPerAddress: 3 });
+		const open = await Promise.all([t.connectReady(), t.connectReady(), t.connectReady()]);
+		const extra = await t.connect();
+		const closed = await extra.closed;
+		expect(closed.code).toBe(1013);
+		expect(JSON.parse(closed.reason)).toMatchObject({ reconnect: true, retryAfterMs: 5000 });
+		open[0]!.ws.close();
+		await open[0]!.closed;
+		const again = await t.connectReady();
+		expect(again.ws.readyState).toBe(again.ws.OPEN);
+	});
+});
