@@ -201,4 +201,21 @@ describe('TaskUpdatesFeed', () => {
 		expect(text).toContain('abcdef12');
 		expect(text).toMatch(/PENDING\s*→\s*RUNNING/);
 	});
+
+	it('shows updates of two epochs with the same seq and task (after a gateway restart)', () => {
+		const update = (previousStatus: string, lastStatus: string) => ({
+			taskId: 'arn:aws:ecs:us-east-1:0:task/default/abcdef1234',
+			seq: 1,
+			updateType: 'status_changed' as const,
+			previousStatus,
+			timestamp: new Date(),
+			changes: { lastStatus, group: 'service:api' }
+		});
+		render(TaskUpdatesFeed, {
+			updates: [update('RUNNING', 'STOPPED'), update('PENDING', 'RUNNING')]
+		});
+		const text = screen.getByTestId('task-updates').textContent ?? '';
+		expect(text).toMatch(/RUNNING\s*→\s*STOPPED/);
+		expect(text).toMatch(/PENDING\s*→\s*RUNNING/);
+	});
 });
