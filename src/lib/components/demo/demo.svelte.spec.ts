@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync, tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConnection, type Connection } from '$lib/connection/svelte';
+import type { TaskUpdate } from '$lib/protocol';
 import { createLogStream } from '$lib/streams';
 import { TestClock } from '$lib/testing/clock';
 import { welcomeFrame } from '$lib/testing/connection-harness';
@@ -203,10 +204,11 @@ describe('TaskUpdatesFeed', () => {
 	});
 
 	it('shows updates of two epochs with the same seq and task (after a gateway restart)', () => {
-		const update = (previousStatus: string, lastStatus: string) => ({
+		type Status = NonNullable<TaskUpdate['previousStatus']>;
+		const update = (previousStatus: Status, lastStatus: Status): TaskUpdate => ({
 			taskId: 'arn:aws:ecs:us-east-1:0:task/default/abcdef1234',
 			seq: 1,
-			updateType: 'status_changed' as const,
+			updateType: 'status_changed',
 			previousStatus,
 			timestamp: new Date(),
 			changes: { lastStatus, group: 'service:api' }
