@@ -10,7 +10,8 @@
  */
 import WebSocket from 'ws';
 import type { BarCheck, BenchCase, Figure } from '../lib/case';
-import { RoleProcess, roleCpuSeconds, TICK_MS, type RoleName } from '../lib/child-roles';
+import { RoleProcess, TICK_MS, type RoleName } from '../lib/child-roles';
+import { cpuSeconds } from '../lib/gateway-child';
 import { CountingClient } from '../lib/node-client';
 import { sleep, summarize } from '../lib/stats';
 
@@ -159,7 +160,7 @@ async function serve(
 			const seconds = Math.max(activeMs, arrivals.last - t0) / 1000;
 			const c = await child.sample();
 			const frames = c.framesOut - a.framesOut;
-			const cpu = roleCpuSeconds(a, c);
+			const cpu = cpuSeconds(a, c);
 			const publishedPerClient = b.published - a.published;
 			const step: Step = {
 				server,

@@ -455,8 +455,3 @@ export class RoleProcess {
 		this.#unhook();
 	}
 }
-
-/** CPU seconds between two samples. */
-export function roleCpuSeconds(a: RoleSample, b: RoleSample): number {
-	return (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
-}

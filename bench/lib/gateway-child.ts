@@ -226,7 +226,7 @@ export class GatewayProcess {
 	}
 }
 
-/** CPU time between two samples, in seconds. */
-export function cpuSeconds(a: GatewaySample, b: GatewaySample): number {
+/** CPU time between two samples (of any child that reports `process.cpuUsage()`), in seconds. */
+export function cpuSeconds(a: Pick<GatewaySample, 'cpu'>, b: Pick<GatewaySample, 'cpu'>): number {
 	return (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
 }

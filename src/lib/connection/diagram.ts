@@ -6,7 +6,7 @@
  * reads the same state nodes and transitions.
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { eventLabel } from '$lib/render/statechart-layout';
+import { allNodes, eventLabel, guardLabel } from '$lib/render/statechart-layout';
 import { connectionMachine } from './machine';
 
 /** One transition of the machine, from the state that defines it to one target. */
@@ -23,39 +23,6 @@ export interface DiagramTransition {
 
 function pathOf(node: AnyStateNode): string {
 	return node.path.join('.');
-}
-
-function allNodes(root: AnyStateNode): AnyStateNode[] {
-	const out: AnyStateNode[] = [];
-	const walk = (n: AnyStateNode) => {
-		out.push(n);
-		for (const child of Object.values(n.states) as AnyStateNode[]) walk(child);
-	};
-	walk(root);
-	return out;
-}
-
-/** A guard as written in the config: `closeIs(reauth) && canRefreshToken`, `!x`, `guarded`. */
-function guardText(guard: unknown): string {
-	if (typeof guard === 'string') return guard;
-	if (typeof guard === 'function') {
-		const parts = (guard as { guards?: unknown[] }).guards;
-		if (Array.isArray(parts)) {
-			const inner = parts.map(guardText);
-			if (guard.name === 'not') return `!${inner[0] ?? '?'}`;
-			return inner.join(guard.name === 'or' ? ' || ' : ' && ');
-		}
-		return guard.name && guard.name !== 'guard' ? guard.name : 'guarded';
-	}
-	if (typeof guard === 'object' && guard !== null && 'type' in guard) {
-		const params = (guard as { params?: unknown }).params;
-		const args =
-			params && typeof params === 'object'
-				? Object.values(params as Record<string, unknown>).map(String)
-				: [];
-		return args.length ? `${String(guard.type)}(${args.join(', ')})` : String(guard.type);
-	}
-	return 'guarded';
 }
 
 /**
@@ -79,7 +46,7 @@ export function machineTransitions(machine: AnyStateMachine): DiagramTransition[
 				? `after ${typeof delay === 'string' ? delay : String(delay)}`
 				: eventLabel(event);
 			for (const def of list) {
-				const label = def.guard !== undefined ? `${base} [${guardText(def.guard)}]` : base;
+				const label = def.guard !== undefined ? `${base} [${guardLabel(def.guard, true)}]` : base;
 				for (const target of def.target ?? []) {
 					out.push({ from: pathOf(node), to: pathOf(target), event, label });
 				}

@@ -160,19 +160,29 @@ export function eventLabel(type: string): string {
 	return type;
 }
 
-/** A guard's name: `canRetry`, `!canRetry`, `a && !b`; inline functions by their name. */
-function guardLabel(guard: unknown): string {
+/**
+ * A guard's name: `canRetry`, `!canRetry`, `a && !b`; inline functions by their name. With
+ * `withParams`, a parameterised guard shows its arguments: `closeIs(reauth)`.
+ */
+export function guardLabel(guard: unknown, withParams = false): string {
 	if (typeof guard === 'string') return guard;
 	if (typeof guard === 'function') {
 		const parts = (guard as { guards?: unknown[] }).guards;
 		if (Array.isArray(parts)) {
-			const inner = parts.map(guardLabel);
+			const inner = parts.map((g) => guardLabel(g, withParams));
 			if (guard.name === 'not') return `!${inner[0] ?? '?'}`;
 			return inner.join(guard.name === 'or' ? ' || ' : ' && ');
 		}
 		return guard.name && guard.name !== 'guard' ? guard.name : 'guarded';
 	}
-	if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
+	if (typeof guard === 'object' && guard !== null && 'type' in guard) {
+		const params = (guard as { params?: unknown }).params;
+		const args =
+			withParams && params && typeof params === 'object'
+				? Object.values(params as Record<string, unknown>).map(String)
+				: [];
+		return args.length ? `${String(guard.type)}(${args.join(', ')})` : String(guard.type);
+	}
 	return 'guarded';
 }
 
@@ -180,7 +190,8 @@ function idOf(node: AnyStateNode): string {
 	return node.path.join('.');
 }
 
-function allNodes(root: AnyStateNode): AnyStateNode[] {
+/** Every state node under `root` (itself included), depth first in definition order. */
+export function allNodes(root: AnyStateNode): AnyStateNode[] {
 	const out: AnyStateNode[] = [];
 	const walk = (n: AnyStateNode) => {
 		out.push(n);
