@@ -1,6 +1,6 @@
 /**
  * Builds the gateway (server/main.ts and everything it imports, including the shared protocol
- * module) into build-gateway/main.js, a plain Node ESM file. Runtime dependencies (ws, zod) stay
+ * module) into build-gateway/main.js, a plain Node ESM file. Runtime dependencies (ws, valibot) stay
  * external: they are the only packages `npm ci --omit=dev` needs beside build/.
  */
 import { builtinModules } from 'node:module';

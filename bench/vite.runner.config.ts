@@ -1,7 +1,7 @@
 /**
  * Bundles the benchmark runner (bench/runner.ts with the cases, the gateway it loads and the
  * CDP client) into bench/out/runner.js, a plain Node ESM file, the way vite.gateway.config.ts
- * bundles the gateway. Runtime dependencies (ws, zod) stay external.
+ * bundles the gateway. Runtime dependencies (ws, valibot) stay external.
  */
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,9 @@
 /**
  * Issue 7, case 6: JavaScript sizes, gzipped. What `/` and `/websocket-demo` actually load in
  * Chromium from the built app (`npm start`'s server), and the connection layer by itself beside
- * phoenix.js and socket.io-client, each bundled alone the same way from its npm package.
+ * phoenix.js and socket.io-client, each bundled alone the same way from its npm package. The
+ * connection layer is also bundled with XState left out, for issue 3's bar on what the module
+ * adds beside XState.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { onCleanup } from '../lib/cleanup';
 import { summarize } from '../lib/stats';
 
 const KB = 1000;
+/** Issue 3: the connection module, without XState itself, adds at most this much gzip. */
+const CONNECTION_WITHOUT_XSTATE_MAX_KB = 8;
 const ROUTES = [
 	{ key: 'dashboard', path: '/', label: '`/` (the dashboard)' },
 	{ key: 'websocket_demo', path: '/websocket-demo', label: '`/websocket-demo`' }
@@ -83,6 +87,26 @@ function version(root: string, pkg: string): string {
 
 const kb = (bytes: number) => bytes / KB;
 
+/** `name 51%, name 27%, ...`: shares of rendered bytes, largest first, those under 0.5% left out. */
+function composedOf(parts: Record<string, number>): string {
+	const shares = Object.entries(parts).sort((a, b) => b[1] - a[1]);
+	const total = shares.reduce((sum, [, v]) => sum + v, 0);
+	if (total <= 0) return '';
+	return shares
+		.filter(([, v]) => v / total >= 0.005)
+		.map(([name, v]) => `${name} ${((v / total) * 100).toFixed(0)}%`)
+		.join(', ');
+}
+
+/** The `n` largest modules, `path 12.3 KB` each (rendered, before minification). */
+function largest(modules: Record<string, number>, n: number): string {
+	return Object.entries(modules)
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([file, v]) => `${file} ${kb(v).toFixed(1)} KB`)
+		.join(', ');
+}
+
 export const bundle: BenchCase = {
 	id: 'bundle',
 	title:
@@ -90,9 +114,13 @@ export const bundle: BenchCase = {
 	browser: true,
 	async run(ctx) {
 		const root = resolve(dirname(ctx.runnerPath), '../..');
-		ctx.log('  library builds (connection layer, phoenix, socket.io-client)');
+		ctx.log(
+			'  library builds (connection layer with and without xstate, phoenix, socket.io-client)'
+		);
+		const connectionSource = `export * from '${root}/src/lib/connection/index.ts';`;
 		const libs = await librarySizes(root, join(root, 'bench/out/bundle'), [
-			{ key: 'connection', source: `export * from '${root}/src/lib/connection/index.ts';` },
+			{ key: 'connection', source: connectionSource },
+			{ key: 'connection_without_xstate', source: connectionSource, external: ['xstate'] },
 			{ key: 'phoenix', source: "export * from 'phoenix';" },
 			{ key: 'socketio', source: "export * from 'socket.io-client';" }
 		]);
@@ -136,10 +164,12 @@ export const bundle: BenchCase = {
 		const names: Record<string, string> = {
 			connection:
 				'connection layer alone (src/lib/connection/index.ts and its dependencies, xstate included)',
+			connection_without_xstate:
+				'connection module without XState (the same build with `xstate` left external)',
 			phoenix: `phoenix ${version(root, 'phoenix')} (npm package, whole module)`,
 			socketio: `socket.io-client ${version(root, 'socket.io-client')} (npm package, whole module)`
 		};
-		for (const key of ['connection', 'phoenix', 'socketio']) {
+		for (const key of ['connection', 'connection_without_xstate', 'phoenix', 'socketio']) {
 			const l = lib(key);
 			figures.push(
 				{
@@ -176,12 +206,19 @@ export const bundle: BenchCase = {
 			}
 		);
 		const dash = kb(pages.dashboard!.gzip);
+		const bare = kb(lib('connection_without_xstate').gzip);
 		const bars: BarCheck[] = [
 			{
 				label: "the dashboard's JavaScript (`/`), gzipped, under 120 KB",
 				value: `${dash.toFixed(1)} KB (${((dash * KB) / 1024).toFixed(1)} KiB)`,
 				met: dash < 120,
 				source: 'issue 5'
+			},
+			{
+				label: `the connection module (without XState) adds at most ${CONNECTION_WITHOUT_XSTATE_MAX_KB} KB gzip`,
+				value: `${bare.toFixed(1)} KB (${((bare * KB) / 1024).toFixed(1)} KiB)`,
+				met: bare <= CONNECTION_WITHOUT_XSTATE_MAX_KB,
+				source: 'issue 3'
 			}
 		];
 		const notes: string[] = [];
@@ -195,16 +232,19 @@ export const bundle: BenchCase = {
 					' (gzip -9 each).'
 			);
 		}
-		const shares = Object.entries(conn.packages).sort((a, b) => b[1] - a[1]);
-		const total = shares.reduce((sum, [, v]) => sum + v, 0);
-		if (total > 0) {
+		const composition = composedOf(conn.packages);
+		if (composition) {
 			notes.push(
-				'What the connection layer is made of (shares of its tree-shaken code before minification): ' +
-					shares
-						.filter(([, v]) => v / total >= 0.005)
-						.map(([name, v]) => `${name} ${((v / total) * 100).toFixed(0)}%`)
-						.join(', ') +
-					'.'
+				`What the connection layer is made of (shares of its tree-shaken code before minification): ${composition}.`
+			);
+		}
+		const bareLib = lib('connection_without_xstate');
+		const bareComposition = composedOf(bareLib.packages);
+		if (bareComposition) {
+			notes.push(
+				'What the connection module without XState is made of (the same shares, xstate left out): ' +
+					`${bareComposition}; the largest of our modules in it (tree-shaken, before minification): ` +
+					`${largest(bareLib.modules, 6)}.`
 			);
 		}
 		if (conn.lazyGzip > 0) {
@@ -226,8 +266,9 @@ export const bundle: BenchCase = {
 				'level 9 file by file, and summed: what the page actually loads on arrival (chunks loaded later, on a click, are ' +
 				'not counted). Libraries: each module bundled by itself with all its dependencies by a Vite library build ' +
 				"(ES module, minified, `process.env.NODE_ENV` production, the browser's resolve conditions): " +
-				'`src/lib/connection/index.ts` (everything it exports), `phoenix` and `socket.io-client` from their npm packages ' +
-				'(everything they export); the entry chunk and the chunks it imports statically, gzipped at level 9. KB = 1,000 bytes.',
+				'`src/lib/connection/index.ts` (everything it exports), once whole and once with `xstate` (and its subpaths) ' +
+				'left external, `phoenix` and `socket.io-client` from their npm packages (everything they export); the entry ' +
+				'chunk and the chunks it imports statically, gzipped at level 9. KB = 1,000 bytes.',
 			params: { routes: ROUTES.map((r) => r.path), libraries: Object.keys(names) },
 			figures,
 			bars,

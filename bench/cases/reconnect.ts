@@ -458,12 +458,10 @@ export const reconnect: BenchCase = {
 		}
 		const delays = summarize(rs.map((s) => s.delay));
 		notes.push(
-			`Our client draws its first delay after the restart's 1012 uniformly in [0, 500] ms (median drawn here ${delays.median.toFixed(0)} ms), so restart → open is that draw plus the close, the handshake and the welcome.`,
-			`Why the hub-restart bar cannot be met at ${BUCKET_MS} ms buckets: after a restart with no downtime every client is at its first attempt, ` +
-				`which our backoff draws uniformly in [0, 500] ms, i.e. over ${500 / BUCKET_MS} buckets, so its peak is at least a fifth of the herd ` +
-				'(more with random clumping), while the no-jitter peak is at most the whole herd, and in practice what the server ' +
-				'accepts in 100 ms: the ratio is above 0.2 by construction. Jitter spreads later attempts over ever wider windows, ' +
-				'which is what a restart with downtime exercises.'
+			`A lone client draws its first delay after the restart's 1012 uniformly in [0, 500] ms (the hub asks one client to spread its return over 2 ms, less than its own backoff's window; median drawn here ${delays.median.toFixed(0)} ms), so restart → open is that draw plus the close, the handshake and the welcome.`,
+			`The herd: the hub closes all ${herdSize} clients at once and asks them, in the close reason, to spread their return over ${herdSize} / 500 per second = ${(herdSize / 500).toFixed(1)} s (\`spreadMs\`, hub option \`reconnectRatePerSecond\`). ` +
+				'Our client draws its first attempt uniformly over that window; the no-jitter policy follows the same advice without randomness, so its whole herd arrives at the end of the window. ' +
+				'Before the server sized the window (commit 5e71f04), our first attempt was uniform in [0, 500] ms whatever the herd, i.e. a fifth of it per 100 ms, and this bar was missed at 0.40x.'
 		);
 		return {
 			method:
@@ -471,7 +469,7 @@ export const reconnect: BenchCase = {
 				`in Node with \`ws\` as its WebSocket, every option at its default except \`stableAfter\` ${STABLE_AFTER} ms) ` +
 				`against the gateway in its own process (bench/lib/child-roles.ts; a paced source publishes ${RESTART_RATE} log entries/s). ` +
 				`The gateway is restarted ${restartCount} times with the hub's restart, as \`POST /_faults/restart\` does ` +
-				'(new epoch, history lost, every connection closed 1012 with `retryAfterMs: 0`; the process keeps running), ' +
+				'(new epoch, history lost, every connection closed 1012 with `retryAfterMs: 0` and a `spreadMs` sized from how many it closed; the process keeps running), ' +
 				`each time once the link has been up ${STABLE_AFTER + 300} ms (stable, so the attempt counter is back to 0). ` +
 				"Times run from the restart (the gateway's clock; both processes read the same wall clock) to the client's " +
 				'`open` and to the first item of the new epoch at its log subscription (the history the store asks for on ' +
@@ -482,7 +480,7 @@ export const reconnect: BenchCase = {
 						`starts on the same port ${OUTAGE_MS / 1000} s later, so the attempts in between are refused); `
 					: '(the full run adds a process restart with an outage); ') +
 				'each client reconnects after its ' +
-				"policy's delay (bench/lib/herd.ts: our `backoffDelay` with the defaults, the same without jitter, and " +
+				"policy's delay (bench/lib/herd.ts: ours is the real client's `classifyClose` of the close and `retryDelay` with its defaults, the same without jitter, and " +
 				"socket.io-client 4.8.4's Backoff with its Manager's defaults, reproduced from its source) and again with the next " +
 				"attempt's delay if that fails. The gateway timestamps every upgrade it accepts; the counts per 100 ms from the " +
 				'restart give the peak and the histogram. Beside them, the attempts as the clients scheduled them (the close as ' +

@@ -110,6 +110,11 @@ export interface LibraryEntry {
 	key: string;
 	/** The entry module's source (e.g. `export * from 'phoenix';`). */
 	source: string;
+	/**
+	 * Packages left out of the bundle (imports of them, and of their subpaths, stay imports): to
+	 * measure what a module adds beside a dependency the page loads anyway.
+	 */
+	external?: readonly string[];
 }
 
 /** What one library build produced. */
@@ -124,6 +129,10 @@ export interface LibrarySize {
 	chunks: number;
 	/** Rendered (tree-shaken, not yet minified) bytes by npm package (`our code` for the rest). */
 	packages: Record<string, number>;
+	/** The same for each module of our code (path from the repository root), eager chunks only. */
+	modules: Record<string, number>;
+	/** The packages left external, as asked. */
+	external: string[];
 }
 
 /** The child's script: one Vite library build per entry, sizes on stdout as JSON. */
@@ -133,6 +142,7 @@ import { gzipSync } from 'node:zlib';
 const { root, dir, entries } = JSON.parse(process.env.BENCH_BUNDLE_JOB);
 const out = [];
 for (const e of entries) {
+	const external = e.external ?? [];
 	const result = await build({
 		configFile: false,
 		root,
@@ -147,7 +157,10 @@ for (const e of entries) {
 			write: false,
 			minify: true,
 			sourcemap: false,
-			reportCompressedSize: false
+			reportCompressedSize: false,
+			rolldownOptions: {
+				external: (id) => external.some((p) => id === p || id.startsWith(p + '/'))
+			}
 		}
 	});
 	const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
@@ -162,6 +175,7 @@ for (const e of entries) {
 	visit(entry.fileName);
 	let bytes = 0, gzip = 0, lazyBytes = 0, lazyGzip = 0;
 	const packages = {};
+	const modules = {};
 	for (const c of chunks.values()) {
 		const b = Buffer.byteLength(c.code);
 		const g = gzipSync(c.code, { level: 9 }).length;
@@ -172,11 +186,14 @@ for (const e of entries) {
 			if (at >= 0) {
 				const parts = id.slice(at + 14).split('/');
 				name = parts[0].startsWith('@') ? parts[0] + '/' + parts[1] : parts[0];
+			} else if (id.startsWith(root + '/')) {
+				const file = id.slice(root.length + 1);
+				modules[file] = (modules[file] ?? 0) + (m.renderedLength ?? 0);
 			}
 			packages[name] = (packages[name] ?? 0) + (m.renderedLength ?? 0);
 		}
 	}
-	out.push({ key: e.key, bytes, gzip, lazyBytes, lazyGzip, chunks: chunks.size, packages });
+	out.push({ key: e.key, bytes, gzip, lazyBytes, lazyGzip, chunks: chunks.size, packages, modules, external });
 }
 process.stdout.write('BENCH_BUNDLE_RESULT ' + JSON.stringify(out) + '\\n');
 `;
@@ -189,7 +206,11 @@ export async function librarySizes(
 ): Promise<LibrarySize[]> {
 	mkdirSync(workDir, { recursive: true });
 	for (const e of entries) writeFileSync(join(workDir, `${e.key}.js`), `${e.source}\n`);
-	const job = { root, dir: workDir, entries: entries.map((e) => ({ key: e.key })) };
+	const job = {
+		root,
+		dir: workDir,
+		entries: entries.map((e) => ({ key: e.key, external: e.external ?? [] }))
+	};
 	const child = spawn(process.execPath, ['--input-type=module', '-e', BUILD_SCRIPT], {
 		cwd: root,
 		env: { ...process.env, BENCH_BUNDLE_JOB: JSON.stringify(job) },

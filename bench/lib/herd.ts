@@ -5,12 +5,14 @@
  * connections arrive, which only the policy decides.
  *
  * Policies:
- * - `ours`: src/lib/connection/backoff.ts' `backoffDelay` with the client's defaults (full
- *   jitter, 500 ms base, factor 2, 30 s cap). After the restart fault's close (1012 with
- *   `retryAfterMs: 0`) the real client calls `hintedBackoffDelay(attempt, 0, …)`, which draws
- *   from the same distribution: uniform in [0, min(cap, base · 2^attempt)].
- * - `no jitter`: the same exponential ceiling without randomness (`backoffDelay` with
- *   `random = () => 1`).
+ * - `ours`: exactly what the real client does (src/lib/connection/machine.ts): the close is
+ *   classified by `classifyClose(code, reason)` and the delay drawn by `retryDelay` with the
+ *   client's defaults (full jitter, 500 ms base, factor 2, 30 s cap). After the hub's restart
+ *   (1012, `{"retryAfterMs": 0, "spreadMs": n / 500 s}`) that is uniform over the wider of the
+ *   normal ceiling and the server's window; after a refused attempt (no close frame) it is
+ *   uniform in [0, min(cap, base · 2^attempt)].
+ * - `no jitter`: the same policy without randomness (`random = () => 1`: always the end of the
+ *   window, so the server's window only delays the burst).
  * - `socket.io-client`: its Manager's defaults (reconnectionDelay 1000, reconnectionDelayMax
  *   5000, randomizationFactor 0.5) through its `Backoff` (socket.io-client 4.8.4,
  *   build/esm/contrib/backo2.js, not exported by the package), reproduced below line for line:
@@ -19,14 +21,18 @@
  *   `min(ms, max) | 0`. Its Manager resets the attempts when a connection opens.
  */
 import WebSocket from 'ws';
-import { backoffDelay } from '../../src/lib/connection/backoff';
+import { retryDelay } from '../../src/lib/connection/backoff';
+import { classifyClose } from '../../src/lib/connection/close-codes';
 import { DEFAULTS } from '../../src/lib/connection/config';
 
-/** A reconnect policy: the delay before retry number `attempt` (0-based). */
+/**
+ * A reconnect policy: the delay before retry number `attempt` (0-based), after a close with
+ * `code` and `reason` (1006 and no reason when the attempt was refused or the link dropped).
+ */
 export interface ReconnectPolicy {
 	key: string;
 	label: string;
-	delay(attempt: number): number;
+	delay(attempt: number, code: number, reason: string): number;
 }
 
 /** socket.io-client's `Backoff.prototype.duration` (see the module comment), as a function. */
@@ -44,18 +50,24 @@ export function socketIoDuration(
 	return Math.min(ms, opts.max) | 0;
 }
 
-const ours = { base: DEFAULTS.reconnectInterval, cap: DEFAULTS.maxReconnectDelay };
+const ours = {
+	base: DEFAULTS.reconnectInterval,
+	cap: DEFAULTS.maxReconnectDelay,
+	longBase: DEFAULTS.longReconnectInterval
+};
 
 export const POLICIES: readonly ReconnectPolicy[] = [
 	{
 		key: 'ours',
 		label: `our backoff (full jitter, ${ours.base} ms base, cap ${ours.cap / 1000} s)`,
-		delay: (attempt) => backoffDelay(attempt, { ...ours, random: Math.random })
+		delay: (attempt, code, reason) =>
+			retryDelay(attempt, classifyClose(code, reason), { ...ours, random: Math.random })
 	},
 	{
 		key: 'no_jitter',
 		label: 'no jitter (same exponential, no randomness)',
-		delay: (attempt) => backoffDelay(attempt, { ...ours, random: () => 1 })
+		delay: (attempt, code, reason) =>
+			retryDelay(attempt, classifyClose(code, reason), { ...ours, random: () => 1 })
 	},
 	{
 		key: 'socketio',
@@ -92,10 +104,10 @@ class HerdClient {
 			this.onOpen();
 		});
 		ws.on('error', () => {});
-		ws.on('close', () => {
+		ws.on('close', (code, reason) => {
 			this.open = false;
 			if (this.#disposed) return;
-			const delay = this.policy.delay(this.attempt++);
+			const delay = this.policy.delay(this.attempt++, code, reason.toString('utf8'));
 			this.onSchedule(performance.timeOrigin + performance.now() + delay);
 			this.#timer = setTimeout(() => this.connect(), delay);
 		});

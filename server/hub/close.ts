@@ -27,6 +27,22 @@ export const CloseCode = {
 export interface CloseAdvice {
 	reconnect: boolean;
 	retryAfterMs?: number;
+	/**
+	 * Extension: how wide a window, in ms after `retryAfterMs`, the server asks its clients to
+	 * spread their return over. Sent when the server closes everyone at once (restart, shutdown),
+	 * sized from how many it closed, so one tab comes back at once and a fleet arrives gradually.
+	 */
+	spreadMs?: number;
+}
+
+/**
+ * The window to ask `closed` clients to spread their reconnections over, so that they arrive at
+ * about `ratePerSecond`: `closed / rate` seconds, at most `maxMs`. 0 for a handful of clients
+ * (their own backoff's jitter is enough).
+ */
+export function reconnectSpreadMs(closed: number, ratePerSecond: number, maxMs = 30_000): number {
+	if (!(closed > 0) || !(ratePerSecond > 0)) return 0;
+	return Math.min(maxMs, Math.round((closed / ratePerSecond) * 1000));
 }
 
 /** Encode a close reason; JSON when it carries advice, plain text otherwise. */

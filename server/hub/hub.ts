@@ -18,7 +18,7 @@ import {
 	type Stream
 } from '../../src/lib/protocol/index';
 import type { Source, SourceHealth, SourceSink } from '../sources/source';
-import { closeReason, CloseCode, type CloseAdvice } from './close';
+import { closeReason, CloseCode, reconnectSpreadMs, type CloseAdvice } from './close';
 import {
 	batchBufferBytes,
 	deliverStream,
@@ -81,6 +81,13 @@ export interface HubOptions {
 	 * hint. Default 2,000 (the benchmarks open 1,000 from loopback; each costs about 8 KiB).
 	 */
 	maxConnectionsPerAddress?: number;
+	/**
+	 * When the hub closes every connection at once (restart, shutdown) it asks the clients to
+	 * spread their return over `connections / reconnectRatePerSecond` seconds (the close reason's
+	 * `spreadMs`, at most 30 s), so a fleet does not come back in one burst. Default 500/s: a
+	 * thousand tabs return over 2 s, a single tab at once.
+	 */
+	reconnectRatePerSecond?: number;
 	/** Characters of each log line a regex filter is run on. Default 1,000. */
 	regexInputMax?: number;
 	/** Where the hub reports unexpected errors. Default `console.error`. */
@@ -124,6 +131,7 @@ function resolveOptions(options: HubOptions): Resolved {
 		deflateThreshold: options.deflateThreshold ?? 1024,
 		maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
 		maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 2000,
+		reconnectRatePerSecond: options.reconnectRatePerSecond ?? 500,
 		regexInputMax: options.regexInputMax ?? DEFAULT_REGEX_INPUT_MAX,
 		onError: options.onError ?? ((error, context) => console.error(`[hub] ${context}:`, error))
 	};
@@ -141,6 +149,7 @@ function resolveOptions(options: HubOptions): Resolved {
 	positive('sendMaxBytes', r.sendMaxBytes);
 	positive('maxFrameBytes', r.maxFrameBytes);
 	positive('maxConnectionsPerAddress', r.maxConnectionsPerAddress);
+	positive('reconnectRatePerSecond', r.reconnectRatePerSecond, false);
 	positive('regexInputMax', r.regexInputMax);
 	return r;
 }
@@ -646,7 +655,11 @@ export class Hub {
 		releaseBatches(this.#batchCache);
 		this.#state = new EpochState(this.#options.history);
 		const closed = this.#sessions.size;
-		const reason = closeReason({ reconnect: true, retryAfterMs: 0 });
+		const reason = closeReason({
+			reconnect: true,
+			retryAfterMs: 0,
+			spreadMs: reconnectSpreadMs(closed, this.#options.reconnectRatePerSecond)
+		});
 		for (const session of this.#sessions) this.#close(session, CloseCode.serviceRestart, reason);
 		const timestamp = new Date();
 		for (const task of this.#source?.tasks() ?? []) {
@@ -761,7 +774,11 @@ export class Hub {
 		this.#closing ??= (async () => {
 			clearInterval(this.#tickTimer);
 			clearInterval(this.#heartbeatTimer);
-			const reason = closeReason({ reconnect: true, retryAfterMs: 1000 });
+			const reason = closeReason({
+				reconnect: true,
+				retryAfterMs: 1000,
+				spreadMs: reconnectSpreadMs(this.#sessions.size, this.#options.reconnectRatePerSecond)
+			});
 			const closed = [...this.#sessions].map(
 				(session) =>
 					new Promise<void>((resolve) => {

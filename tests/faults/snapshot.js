@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * Copy build/ and build-gateway/ to a private place the rows run from (FAULTS_GATEWAY_MAIN): a
  * rebuild by someone else in the same checkout must not pull the gateway from under a row. It
- * stays inside node_modules/ so the bundle still resolves its runtime dependencies (ws, zod).
+ * stays inside node_modules/ so the bundle still resolves its runtime dependencies (ws, valibot).
  * Returns the snapshot's main.js.
  *
  * @param {string} root the project root

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { task as taskSchema } from '../../../src/lib/protocol/schemas';
 import {
@@ -48,7 +49,7 @@ describe('toTask', () => {
 			startedAt: new Date('2026-11-26T09:00:30Z'),
 			containers: [{ name: 'api', lastStatus: 'RUNNING', healthStatus: 'HEALTHY' }]
 		});
-		expect(taskSchema.safeParse(task).success).toBe(true);
+		expect(v.safeParse(taskSchema, task).success).toBe(true);
 	});
 
 	it('fills what KECS leaves out and maps statuses ECS does not have', () => {
@@ -72,7 +73,7 @@ describe('toTask', () => {
 		});
 		expect(task?.stoppedReason).toHaveLength(10_000);
 		expect(unknown).toEqual(['WHATEVER']);
-		expect(taskSchema.safeParse(task).success).toBe(true);
+		expect(v.safeParse(taskSchema, task).success).toBe(true);
 		expect(toTask({}, CLUSTER)).toBeUndefined();
 		expect(taskStatus('running', 'PENDING')).toBe('RUNNING');
 	});

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../../src/lib/protocol/index';
 import { notification as notificationSchema } from '../../../src/lib/protocol/schemas';
@@ -94,7 +95,7 @@ describe('taskStopped', () => {
 			read: false
 		});
 		expect(n.message).toMatch(message);
-		expect(notificationSchema.safeParse({ ...n, seq: 1 }).success).toBe(true);
+		expect(v.safeParse(notificationSchema, { ...n, seq: 1 }).success).toBe(true);
 	});
 });
 

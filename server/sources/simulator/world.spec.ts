@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { TaskStatus } from '../../../src/lib/protocol/types';
 import * as schemas from '../../../src/lib/protocol/schemas';
@@ -121,7 +122,7 @@ describe('the ECS world', () => {
 			expect(t.lastStatus).toBe('RUNNING');
 			expect(t.containers.length).toBeGreaterThan(0);
 			expect(t.startedAt?.getTime()).toBeLessThanOrEqual(DEFAULT_START_TIME);
-			schemas.task.parse(t);
+			v.parse(schemas.task, t);
 		}
 	});
 
@@ -351,10 +352,10 @@ describe('the ECS world', () => {
 
 	it('emits items the protocol schemas accept (with the seq the hub adds)', () => {
 		const sink = run({ seed: 8 }, 15 * MINUTE);
-		for (const item of sink.logs) schemas.logEntry.parse({ ...item, seq: 1 });
-		for (const item of sink.metricUpdates) schemas.metricUpdate.parse({ ...item, seq: 1 });
-		for (const item of sink.notifications) schemas.notification.parse({ ...item, seq: 1 });
-		for (const item of sink.taskUpdates) schemas.taskUpdate.parse({ ...item, seq: 1 });
+		for (const item of sink.logs) v.parse(schemas.logEntry, { ...item, seq: 1 });
+		for (const item of sink.metricUpdates) v.parse(schemas.metricUpdate, { ...item, seq: 1 });
+		for (const item of sink.notifications) v.parse(schemas.notification, { ...item, seq: 1 });
+		for (const item of sink.taskUpdates) v.parse(schemas.taskUpdate, { ...item, seq: 1 });
 		const ids = sink.logs.map((l) => l.id);
 		expect(new Set(ids).size).toBe(ids.length);
 	});

@@ -120,4 +120,25 @@ describe('hintedBackoffDelay', () => {
 	it('caps a bogus hint', () => {
 		expect(hintedBackoffDelay(0, 9e12, { base, cap, random: () => 0 })).toBe(MAX_RETRY_AFTER_MS);
 	});
+
+	it("widens the window to the server's spreadMs, so a closed fleet returns gradually", () => {
+		const random = seeded(11);
+		const samples = Array.from({ length: 10_000 }, () =>
+			hintedBackoffDelay(0, 0, { base, cap, random }, 2_000)
+		);
+		expect(Math.min(...samples)).toBeLessThan(20);
+		expect(Math.max(...samples)).toBeGreaterThan(1_950);
+		expect(Math.max(...samples)).toBeLessThanOrEqual(2_000);
+		// Uniform: about a twentieth of the fleet in each 100 ms, none of it bunched at the start.
+		const first = samples.filter((d) => d < 100).length / samples.length;
+		expect(first).toBeGreaterThan(0.035);
+		expect(first).toBeLessThan(0.065);
+	});
+
+	it('keeps the normal ceiling when the spread is smaller, and caps a huge spread at cap', () => {
+		expect(hintedBackoffDelay(0, 0, { base, cap, random: () => 1 }, 2)).toBe(base);
+		expect(hintedBackoffDelay(0, 0, { base, cap, random: () => 1 }, 9e12)).toBe(cap);
+		expect(hintedBackoffDelay(0, 0, { base, cap, random: () => 1 }, Number.NaN)).toBe(base);
+		expect(hintedBackoffDelay(0, 1_000, { base, cap, random: () => 1 }, 3_000)).toBe(4_000);
+	});
 });

@@ -66,16 +66,58 @@ export function longBackoffDelay(attempt: number, params: LongBackoffParams): nu
 
 /**
  * Delay after a close that carried `retryAfterMs`: never sooner than the hint, spread over a
- * window as wide as the hint or the normal ceiling, whichever is larger. The second term matters:
- * a restarting server says `retryAfterMs: 0` to every client at once, and honouring that
- * literally would bring the whole fleet back in the same millisecond.
+ * window as wide as the largest of the hint, the normal ceiling and the server's `spreadMs`.
+ * The second term matters: a restarting server says `retryAfterMs: 0` to every client at once,
+ * and honouring that literally would bring the whole fleet back in the same millisecond. The
+ * third lets the server size the window from how many clients it closed, which no client can
+ * know: one tab still returns within the normal ceiling, a thousand over a few seconds. The
+ * server's window is capped at `cap`, like every other delay.
  */
 export function hintedBackoffDelay(
 	attempt: number,
 	retryAfterMs: number,
-	params: BackoffParams
+	params: BackoffParams,
+	spreadMs = 0
 ): number {
 	const floor = Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
-	const spread = Math.max(floor, backoffCeiling(attempt, params.base, params.cap));
+	const asked = Number.isFinite(spreadMs) ? Math.min(Math.max(0, spreadMs), params.cap) : 0;
+	const spread = Math.max(floor, backoffCeiling(attempt, params.base, params.cap), asked);
 	return Math.round(floor + unit(params.random) * spread);
+}
+
+/** What the last close asked for, as far as the delay is concerned (a `CloseDecision`). */
+export interface RetryAdvice {
+	action: string;
+	retryAfterMs?: number;
+	spreadMs?: number;
+}
+
+/** Everything {@link retryDelay} needs besides the attempt and the advice. */
+export interface RetryParams extends BackoffParams {
+	/** Floor of the first long retry, in ms (`longReconnectInterval`). */
+	longBase: number;
+}
+
+/**
+ * The delay before retry number `attempt` (0-based) after a close classified as `advice` (null
+ * when the link failed without a close we could read): the server's hint if it gave one, the
+ * long backoff for "try again later", full jitter otherwise. The machine's one entry point, and
+ * the herd benchmark's, so both draw from the same policy.
+ */
+export function retryDelay(
+	attempt: number,
+	advice: RetryAdvice | null | undefined,
+	params: RetryParams
+): number {
+	if (advice?.retryAfterMs !== undefined) {
+		return hintedBackoffDelay(attempt, advice.retryAfterMs, params, advice.spreadMs);
+	}
+	if (advice?.action === 'long') {
+		return longBackoffDelay(attempt, {
+			base: params.longBase,
+			cap: params.cap,
+			random: params.random
+		});
+	}
+	return backoffDelay(attempt, params);
 }

@@ -49,6 +49,25 @@ describe('classifyClose', () => {
 		});
 	});
 
+	it("carries the server's spreadMs with a retry hint, and drops a bad one", () => {
+		expect(classifyClose(1012, '{"reconnect":true,"retryAfterMs":0,"spreadMs":2000}')).toEqual({
+			action: 'retry',
+			retryAfterMs: 0,
+			spreadMs: 2000
+		});
+		expect(classifyClose(1012, '{"reconnect":true,"retryAfterMs":0,"spreadMs":-1}')).toEqual({
+			action: 'retry',
+			retryAfterMs: 0
+		});
+		// A spread without a retryAfterMs has no floor to spread from: the normal backoff applies.
+		expect(classifyClose(1012, '{"reconnect":true,"spreadMs":2000}')).toEqual({
+			action: 'retry'
+		});
+		expect(classifyClose(1008, '{"retryAfterMs":0,"spreadMs":2000}')).toEqual({
+			action: 'failed'
+		});
+	});
+
 	it('keeps a terminal code terminal when the reason only carries a hint', () => {
 		expect(classifyClose(1008, '{"retryAfterMs":100}')).toEqual({ action: 'failed' });
 	});

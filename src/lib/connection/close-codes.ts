@@ -16,6 +16,11 @@ export type CloseAction = 'closed' | 'retry' | 'long' | 'failed' | 'reauth';
 export interface CloseDecision {
 	action: CloseAction;
 	retryAfterMs?: number;
+	/**
+	 * Extension: the window after `retryAfterMs` over which the server asked its clients to spread
+	 * their return (it closed them all at once and sized the window from how many it closed).
+	 */
+	spreadMs?: number;
 }
 
 /** The protocol's table. Codes not listed fall back to `retry` (see `classifyClose`). */
@@ -39,7 +44,11 @@ export const CLOSE_CODE_ACTIONS: Readonly<Record<number, CloseAction>> = {
 interface ReasonOverride {
 	reconnect?: boolean;
 	retryAfterMs?: number;
+	spreadMs?: number;
 }
+
+const nonNegative = (x: unknown): x is number =>
+	typeof x === 'number' && Number.isFinite(x) && x >= 0;
 
 // Close reasons are at most 123 bytes, so parsing one is cheap; anything that is not our JSON
 // object (a plain-text reason, say) is simply no override.
@@ -51,13 +60,8 @@ function parseReason(reason: string): ReasonOverride | undefined {
 		const v = value as Record<string, unknown>;
 		const out: ReasonOverride = {};
 		if (typeof v.reconnect === 'boolean') out.reconnect = v.reconnect;
-		if (
-			typeof v.retryAfterMs === 'number' &&
-			Number.isFinite(v.retryAfterMs) &&
-			v.retryAfterMs >= 0
-		) {
-			out.retryAfterMs = v.retryAfterMs;
-		}
+		if (nonNegative(v.retryAfterMs)) out.retryAfterMs = v.retryAfterMs;
+		if (nonNegative(v.spreadMs)) out.spreadMs = v.spreadMs;
 		return out;
 	} catch {
 		return undefined;
@@ -69,7 +73,8 @@ function parseReason(reason: string): ReasonOverride | undefined {
  * server than a verdict that retrying is pointless, and backoff keeps retries cheap.
  * A reason of the form `{"reconnect": false}` forces `failed`; `{"reconnect": true}` forces a
  * retry (long if the code asks for one); `retryAfterMs` is attached to any retrying decision as
- * the earliest time to come back.
+ * the earliest time to come back, with `spreadMs`, the window to spread the return over, if the
+ * server sent one.
  */
 export function classifyClose(code: number, reason = ''): CloseDecision {
 	const base: CloseAction = CLOSE_CODE_ACTIONS[code] ?? 'retry';
@@ -79,7 +84,8 @@ export function classifyClose(code: number, reason = ''): CloseDecision {
 	const action: CloseAction =
 		override.reconnect === true ? (base === 'long' ? 'long' : 'retry') : base;
 	const retrying = action === 'retry' || action === 'long';
-	return retrying && override.retryAfterMs !== undefined
-		? { action, retryAfterMs: override.retryAfterMs }
-		: { action };
+	if (!retrying || override.retryAfterMs === undefined) return { action };
+	return override.spreadMs !== undefined
+		? { action, retryAfterMs: override.retryAfterMs, spreadMs: override.spreadMs }
+		: { action, retryAfterMs: override.retryAfterMs };
 }

@@ -7,7 +7,10 @@ export {
 	backoffDelay,
 	hintedBackoffDelay,
 	longBackoffDelay,
-	type Random
+	retryDelay,
+	type Random,
+	type RetryAdvice,
+	type RetryParams
 } from './backoff';
 export {
 	ConnectionClient,

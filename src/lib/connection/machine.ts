@@ -30,7 +30,7 @@ import {
 	type ServerMessage,
 	type Stream
 } from '$lib/protocol';
-import { backoffDelay, hintedBackoffDelay, longBackoffDelay, type Random } from './backoff';
+import { retryDelay, type Random } from './backoff';
 import { classifyClose, type CloseAction, type CloseDecision } from './close-codes';
 import {
 	resolveConfig,
@@ -436,17 +436,12 @@ const connectionSetup = setup({
 			const c = context.rt.config;
 			const decision = context.closeDecision;
 			const random = context.rt.random;
-			const normal = { base: c.reconnectInterval, cap: c.maxReconnectDelay, random };
-			const delay =
-				decision?.retryAfterMs !== undefined
-					? hintedBackoffDelay(context.attempts, decision.retryAfterMs, normal)
-					: decision?.action === 'long'
-						? longBackoffDelay(context.attempts, {
-								base: c.longReconnectInterval,
-								cap: c.maxReconnectDelay,
-								random
-							})
-						: backoffDelay(context.attempts, normal);
+			const delay = retryDelay(context.attempts, decision, {
+				base: c.reconnectInterval,
+				cap: c.maxReconnectDelay,
+				longBase: c.longReconnectInterval,
+				random
+			});
 			return {
 				attempts: context.attempts + 1,
 				retryDelay: delay,

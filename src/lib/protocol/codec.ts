@@ -3,7 +3,7 @@
  * message or a typed `DecodeError` carrying the protocol's error code, so a bad frame can be
  * answered (`error {code, ref}`) and counted while the connection lives on.
  */
-import type { z } from 'zod';
+import * as v from 'valibot';
 import {
 	clientPayloads,
 	LIMITS,
@@ -67,9 +67,9 @@ function nestsDeeperThan(text: string, max: number): boolean {
 	return false;
 }
 
-type PayloadTable = Readonly<Record<string, z.ZodType>>;
+type PayloadTable = Readonly<Record<string, v.GenericSchema>>;
 
-/** A payload decoder that bypasses zod for the hot types; same results as the schema. */
+/** A payload decoder that bypasses the schema for the hot types; same results as the schema. */
 type FastDecoder = (
 	payload: unknown
 ) => { ok: true; data: unknown } | { ok: false; message: string };
@@ -111,9 +111,15 @@ function frameToText(frame: unknown): string | undefined {
 	return undefined;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-	const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-	return `${path}: ${issue.message}`;
+/** Longest description of one issue: valibot quotes the value it received, which can be huge. */
+const MAX_ISSUE_CHARS = 200;
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+	const path = issue.path?.length ? issue.path.map((p) => String(p.key)).join('.') : '(root)';
+	const described = `${path}: ${issue.message}`;
+	return described.length > MAX_ISSUE_CHARS
+		? `${described.slice(0, MAX_ISSUE_CHARS - 1)}…`
+		: described;
 }
 
 function decodeWith<M>(
@@ -213,7 +219,7 @@ function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 		}
 		return { ok: true, message: finish(type, r.data, id, env.data.timestamp) };
 	}
-	const parsed = schema.safeParse(env.data.payload);
+	const parsed = v.safeParse(schema, env.data.payload);
 	if (!parsed.success) {
 		const named = (env.data.payload as { stream?: unknown } | null | undefined)?.stream;
 		if (typeof named === 'string' && !(STREAMS as readonly string[]).includes(named)) {
@@ -231,11 +237,11 @@ function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 			error: {
 				...base,
 				code: 'invalid_message',
-				message: `invalid ${type} payload: ${parsed.error.issues.slice(0, 5).map(describeIssue).join('; ')}`
+				message: `invalid ${type} payload: ${parsed.issues.slice(0, 5).map(describeIssue).join('; ')}`
 			}
 		};
 	}
-	return { ok: true, message: finish(type, parsed.data, id, env.data.timestamp) };
+	return { ok: true, message: finish(type, parsed.output, id, env.data.timestamp) };
 }
 
 function finish<M>(type: string, payload: unknown, id: string | undefined, timestamp: unknown): M {

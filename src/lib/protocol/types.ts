@@ -3,7 +3,7 @@
  * `*Wire` types are what goes over the socket (timestamps as strings); the plain names are the
  * decoded shapes (timestamps as `Date`), which is also what the gateway builds in memory.
  */
-import type { z } from 'zod';
+import type * as v from 'valibot';
 import type * as s from './schemas';
 
 export type Stream = (typeof s.STREAMS)[number];
@@ -15,19 +15,19 @@ export type TaskUpdateType = (typeof s.TASK_UPDATE_TYPES)[number];
 export type DropReason = (typeof s.DROP_REASONS)[number];
 export type ErrorCode = (typeof s.ERROR_CODES)[number];
 
-export type StreamPosition = z.output<typeof s.streamPosition>;
-export type LogEntry = z.output<typeof s.logEntry>;
-export type MetricPoint = z.output<typeof s.metricPoint>;
-export type MetricSeries = z.output<typeof s.metricSeries>;
-export type ResourceMetrics = z.output<typeof s.resourceMetrics>;
-export type MetricUpdate = z.output<typeof s.metricUpdate>;
-export type Notification = z.output<typeof s.notification>;
-export type NotificationChanges = z.output<typeof s.notificationChanges>;
-export type Container = z.output<typeof s.container>;
-export type Task = z.output<typeof s.task>;
-export type TaskUpdate = z.output<typeof s.taskUpdate>;
-export type EventFilter = z.output<typeof s.eventFilter>;
-export type StreamFilter = z.output<typeof s.streamFilter>;
+export type StreamPosition = v.InferOutput<typeof s.streamPosition>;
+export type LogEntry = v.InferOutput<typeof s.logEntry>;
+export type MetricPoint = v.InferOutput<typeof s.metricPoint>;
+export type MetricSeries = v.InferOutput<typeof s.metricSeries>;
+export type ResourceMetrics = v.InferOutput<typeof s.resourceMetrics>;
+export type MetricUpdate = v.InferOutput<typeof s.metricUpdate>;
+export type Notification = v.InferOutput<typeof s.notification>;
+export type NotificationChanges = v.InferOutput<typeof s.notificationChanges>;
+export type Container = v.InferOutput<typeof s.container>;
+export type Task = v.InferOutput<typeof s.task>;
+export type TaskUpdate = v.InferOutput<typeof s.taskUpdate>;
+export type EventFilter = v.InferOutput<typeof s.eventFilter>;
+export type StreamFilter = v.InferOutput<typeof s.streamFilter>;
 
 /** The item type each stream carries (in history replies and live messages). */
 export interface StreamItems {
@@ -38,7 +38,7 @@ export interface StreamItems {
 }
 export type StreamItem = StreamItems[Stream];
 
-type Payloads<T extends Record<string, z.ZodType>> = { [K in keyof T]: z.output<T[K]> };
+type Payloads<T extends Record<string, v.GenericSchema>> = { [K in keyof T]: v.InferOutput<T[K]> };
 export type ClientPayloads = Payloads<typeof s.clientPayloads>;
 export type ServerPayloads = Payloads<typeof s.serverPayloads>;
 export type ClientMessageType = keyof ClientPayloads;
