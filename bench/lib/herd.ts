@@ -11,6 +11,8 @@
  *   (1012, `{"retryAfterMs": 0, "spreadMs": n / 500 s}`) that is uniform over the wider of the
  *   normal ceiling and the server's window; after a refused attempt (no close frame) it is
  *   uniform in [0, min(cap, base · 2^attempt)].
+ *   If that attempt fails too (the server is still down), the following ceilings double from the
+ *   server's window rather than from 500 ms (`retryBaseAfter`), until a connection opens.
  * - `no jitter`: the same policy without randomness (`random = () => 1`: always the end of the
  *   window, so the server's window only delays the burst).
  * - `socket.io-client`: its Manager's defaults (reconnectionDelay 1000, reconnectionDelayMax
@@ -21,18 +23,40 @@
  *   `min(ms, max) | 0`. Its Manager resets the attempts when a connection opens.
  */
 import WebSocket from 'ws';
-import { retryDelay } from '../../src/lib/connection/backoff';
+import { retryBaseAfter, retryDelay } from '../../src/lib/connection/backoff';
 import { classifyClose } from '../../src/lib/connection/close-codes';
 import { DEFAULTS } from '../../src/lib/connection/config';
 
 /**
- * A reconnect policy: the delay before retry number `attempt` (0-based), after a close with
- * `code` and `reason` (1006 and no reason when the attempt was refused or the link dropped).
+ * The delay before retry number `attempt` (0-based), after a close with `code` and `reason`
+ * (1006 and no reason when the attempt was refused or the link dropped). One per client: it may
+ * keep state across a run of retries, as the real client's machine does.
  */
+export type RetryFn = (attempt: number, code: number, reason: string) => number;
+
+/** A reconnect policy: makes each client's {@link RetryFn}. */
 export interface ReconnectPolicy {
 	key: string;
 	label: string;
-	delay(attempt: number, code: number, reason: string): number;
+	create(): RetryFn;
+}
+
+/**
+ * What src/lib/connection/machine.ts `scheduleRetry` does, with its defaults: classify the close,
+ * carry the server's window as the base of the run of retries, draw the delay.
+ */
+function ourRetry(random: () => number): RetryFn {
+	let carried = 0;
+	return (attempt, code, reason) => {
+		if (attempt === 0) carried = 0; // the machine resets it with the attempts, on a stable link
+		const decision = classifyClose(code, reason);
+		carried = retryBaseAfter(decision, carried, ours.cap);
+		return retryDelay(attempt, decision, {
+			...ours,
+			base: Math.max(ours.base, carried),
+			random
+		});
+	};
 }
 
 /** socket.io-client's `Backoff.prototype.duration` (see the module comment), as a function. */
@@ -60,19 +84,18 @@ export const POLICIES: readonly ReconnectPolicy[] = [
 	{
 		key: 'ours',
 		label: `our backoff (full jitter, ${ours.base} ms base, cap ${ours.cap / 1000} s)`,
-		delay: (attempt, code, reason) =>
-			retryDelay(attempt, classifyClose(code, reason), { ...ours, random: Math.random })
+		create: () => ourRetry(Math.random)
 	},
 	{
 		key: 'no_jitter',
 		label: 'no jitter (same exponential, no randomness)',
-		delay: (attempt, code, reason) =>
-			retryDelay(attempt, classifyClose(code, reason), { ...ours, random: () => 1 })
+		create: () => ourRetry(() => 1)
 	},
 	{
 		key: 'socketio',
 		label: 'socket.io-client defaults (1000 ms, max 5000 ms, randomization 0.5)',
-		delay: (attempt) => socketIoDuration(attempt, { min: 1000, max: 5000, factor: 2, jitter: 0.5 })
+		create: () => (attempt) =>
+			socketIoDuration(attempt, { min: 1000, max: 5000, factor: 2, jitter: 0.5 })
 	}
 ];
 
@@ -85,13 +108,16 @@ class HerdClient {
 	opens = 0;
 	#timer: NodeJS.Timeout | undefined;
 	#disposed = false;
+	readonly #retry: RetryFn;
 
 	constructor(
 		private readonly url: string,
 		private readonly policy: ReconnectPolicy,
 		private readonly onOpen: () => void,
 		private readonly onSchedule: (at: number) => void
-	) {}
+	) {
+		this.#retry = policy.create();
+	}
 
 	connect(): void {
 		if (this.#disposed) return;
@@ -107,7 +133,7 @@ class HerdClient {
 		ws.on('close', (code, reason) => {
 			this.open = false;
 			if (this.#disposed) return;
-			const delay = this.policy.delay(this.attempt++, code, reason.toString('utf8'));
+			const delay = this.#retry(this.attempt++, code, reason.toString('utf8'));
 			this.onSchedule(performance.timeOrigin + performance.now() + delay);
 			this.#timer = setTimeout(() => this.connect(), delay);
 		});

@@ -99,6 +99,23 @@ export interface RetryParams extends BackoffParams {
 }
 
 /**
+ * The base the backoff grows from for the rest of a run of retries. A server that closed its
+ * whole fleet at once and asked for a `spreadMs` window has told us how crowded the way back is:
+ * if that first attempt fails too (the server is still down), doubling from `reconnectInterval`
+ * would squeeze the fleet back into ever narrower windows than the one the server asked for, so
+ * the following ceilings double from the server's window instead (`carried` until the link is
+ * stable again, when the machine resets it to 0). Capped at `cap`.
+ */
+export function retryBaseAfter(
+	advice: RetryAdvice | null | undefined,
+	carried: number,
+	cap: number
+): number {
+	if (advice?.retryAfterMs === undefined || advice.spreadMs === undefined) return carried;
+	return Number.isFinite(advice.spreadMs) ? Math.min(Math.max(0, advice.spreadMs), cap) : carried;
+}
+
+/**
  * The delay before retry number `attempt` (0-based) after a close classified as `advice` (null
  * when the link failed without a close we could read): the server's hint if it gave one, the
  * long backoff for "try again later", full jitter otherwise. The machine's one entry point, and

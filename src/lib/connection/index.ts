@@ -7,6 +7,7 @@ export {
 	backoffDelay,
 	hintedBackoffDelay,
 	longBackoffDelay,
+	retryBaseAfter,
 	retryDelay,
 	type Random,
 	type RetryAdvice,

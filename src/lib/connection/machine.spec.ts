@@ -150,6 +150,37 @@ describe('close codes', () => {
 		expect(refused.context.retryDelay).toBe(3_000);
 	});
 
+	it("spreads over the server's window after a mass close, and doubles from it while the server stays away", () => {
+		const h = createHarness({ random: () => 1 });
+		h.openLink();
+		h.ws().serverClose(1012, JSON.stringify({ reconnect: true, retryAfterMs: 0, spreadMs: 2_000 }));
+		expect(h.context.retryDelay).toBe(2_000);
+		h.clock.advance(2_000);
+		// Still down: the attempt is refused without a close frame.
+		h.ws().drop();
+		expect(h.context.retryDelay).toBe(4_000);
+		h.clock.advance(4_000);
+		h.ws().drop();
+		expect(h.context.retryDelay).toBe(8_000);
+		// Back for good: once the link is stable the window is forgotten with the attempts.
+		h.clock.advance(8_000);
+		h.openLink();
+		h.clock.advance(5_000);
+		expect(h.context).toMatchObject({ attempts: 0, retryBase: 0 });
+		h.ws().drop();
+		expect(h.context.retryDelay).toBe(500);
+	});
+
+	it('ignores a window smaller than its own backoff ceiling', () => {
+		const h = createHarness({ random: () => 1 });
+		h.openLink();
+		h.ws().serverClose(1012, JSON.stringify({ reconnect: true, retryAfterMs: 0, spreadMs: 2 }));
+		expect(h.context.retryDelay).toBe(500);
+		h.clock.advance(500);
+		h.ws().drop();
+		expect(h.context.retryDelay).toBe(1_000);
+	});
+
 	it.each([1008, 4403, 4400])('%i fails and never retries on its own', (code) => {
 		const h = createHarness();
 		h.openLink();

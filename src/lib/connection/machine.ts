@@ -30,7 +30,7 @@ import {
 	type ServerMessage,
 	type Stream
 } from '$lib/protocol';
-import { retryDelay, type Random } from './backoff';
+import { retryBaseAfter, retryDelay, type Random } from './backoff';
 import { classifyClose, type CloseAction, type CloseDecision } from './close-codes';
 import {
 	resolveConfig,
@@ -150,6 +150,12 @@ export interface ConnectionContext {
 	nextRetryAt: number | null;
 	/** Why the last link ended, classified; drives long backoff. */
 	closeDecision: CloseDecision | null;
+	/**
+	 * The server's reconnection window (`spreadMs`) from the mass close that started this run of
+	 * retries, 0 if none: the backoff doubles from it until a stable link (backoff.ts
+	 * `retryBaseAfter`).
+	 */
+	retryBase: number;
 	enteredAt: number;
 	online: boolean;
 	/** The next authentication must ask the token provider for a fresh token. */
@@ -386,7 +392,7 @@ const connectionSetup = setup({
 			retrying: true
 		}),
 		beginSession: assign({ retrying: false }),
-		resetAttempts: assign({ attempts: 0, freshToken: false }),
+		resetAttempts: assign({ attempts: 0, retryBase: 0, freshToken: false }),
 		clearFailure: assign({ failure: null }),
 
 		recordClose: assign(({ context, event }) => {
@@ -436,13 +442,15 @@ const connectionSetup = setup({
 			const c = context.rt.config;
 			const decision = context.closeDecision;
 			const random = context.rt.random;
+			const retryBase = retryBaseAfter(decision, context.retryBase, c.maxReconnectDelay);
 			const delay = retryDelay(context.attempts, decision, {
-				base: c.reconnectInterval,
+				base: Math.max(c.reconnectInterval, retryBase),
 				cap: c.maxReconnectDelay,
 				longBase: c.longReconnectInterval,
 				random
 			});
 			return {
+				retryBase,
 				attempts: context.attempts + 1,
 				retryDelay: delay,
 				nextRetryAt: context.rt.now() + delay,
@@ -723,6 +731,7 @@ export const connectionMachine = connectionSetup.createMachine({
 			retryDelay: 0,
 			nextRetryAt: null,
 			closeDecision: null,
+			retryBase: 0,
 			enteredAt: now(),
 			online: input.online ?? true,
 			freshToken: false,
