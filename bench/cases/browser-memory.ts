@@ -10,6 +10,7 @@ import type { IngestMode, RunOptions, RunStatus } from '../page/api';
 import type { BarCheck, BenchCase, Figure } from '../lib/case';
 import { simulatorEntries } from '../lib/entries';
 import { startFrameServer, type FrameServer } from '../lib/frame-server';
+import { renderPlot, writePlot } from '../lib/plot';
 import { sleep, summarize } from '../lib/stats';
 
 const RATE = 5_000;
@@ -32,7 +33,7 @@ export const browserMemory: BenchCase = {
 	browser: true,
 	async run(ctx) {
 		const seconds = ctx.quick ? 20 : 60;
-		const every = ctx.quick ? 5 : 10;
+		const every = 5;
 		const browser = await ctx.browser();
 		let server: FrameServer | undefined;
 		const tracks: Track[] = [];
@@ -147,6 +148,33 @@ export const browserMemory: BenchCase = {
 			}
 		}
 		try {
+			// The samples are 5 s apart from 5 s on; the heap before connecting stands at 0 s.
+			const png = await renderPlot(browser, [
+				{
+					title: `JS heap after GC at ${RATE.toLocaleString('en-US')} entries/s, maxBufferSize ${MAX_BUFFER.toLocaleString('en-US')}`,
+					xLabel: 'seconds since the stream started',
+					yLabel: 'MB',
+					xStep: 5,
+					steps: false,
+					series: tracks.map((t) => ({
+						label:
+							t.mode === 'client'
+								? '(b) ours: ConnectionClient → log store'
+								: '(c) KECS guide: [...logs, e].slice(-max)',
+						color: t.mode === 'client' ? '#1f6feb' : '#d1242f',
+						values: [t.baseline / MB, ...t.samples.map(([, h]) => h / MB)]
+					}))
+				}
+			]);
+			const written = writePlot(png, ctx.runnerPath, 'bench-memory.png');
+			ctx.log(`  wrote ${written.join(', ')}`);
+			notes.push(
+				'![JS heap after GC over the run, (b) ours and (c) the guide](bench-memory.png) (docs/bench-memory.png)'
+			);
+		} catch (error) {
+			notes.push(`The memory plot could not be drawn: ${String(error)}`);
+		}
+		try {
 			const renderers = (await browser.processes()).filter((p) => p.type === 'renderer').length;
 			notes.push(`Renderer processes while measuring: ${renderers} (one per site).`);
 		} catch {
@@ -158,8 +186,8 @@ export const browserMemory: BenchCase = {
 				`to two tabs at once: (b) our client path with maxBufferSize ${MAX_BUFFER.toLocaleString('en-US')} and its ` +
 				"`logs` store subscribed, and (c) the guide's approach with the same cap, each in its own " +
 				'browser context and site, hence its own renderer process and heap. JS heap = ' +
-				'Runtime.getHeapUsage().usedSize after two HeapProfiler.collectGarbage, read over CDP at 10 s, ' +
-				`every ${every} s after, and at ${seconds} s. One run (n = 1 per figure; the per-sample series is in the notes).`,
+				'Runtime.getHeapUsage().usedSize after two HeapProfiler.collectGarbage, read over CDP every ' +
+				`${every} s to ${seconds} s. One run (n = 1 per figure; the per-sample series is in the notes and the plot).`,
 			params: {
 				rate: RATE,
 				perFrame: PER_FRAME,

@@ -13,8 +13,6 @@
  * is restarted with the same hub restart (no downtime) and, in the full run, as a process
  * restart with an outage (a new process on the same port a few seconds later).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { ConnectionClient } from '../../src/lib/connection/client';
 import type { WebSocketConstructor } from '../../src/lib/connection/socket';
@@ -22,7 +20,7 @@ import { createLogStream } from '../../src/lib/streams/logs';
 import type { BarCheck, BenchCase, Figure } from '../lib/case';
 import { RoleProcess, wallNow } from '../lib/child-roles';
 import { buckets, Herd, POLICIES } from '../lib/herd';
-import { renderPlot } from '../lib/plot';
+import { renderPlot, writePlot } from '../lib/plot';
 import { percentile, sleep, summarize } from '../lib/stats';
 
 const BUCKET_MS = 100;
@@ -226,21 +224,6 @@ function histogramText(h: readonly number[], max = 40): string {
 	);
 }
 
-/** Write the PNG where the docs want it (unless `--no-write`) and always under bench/out/. */
-function writePlot(png: Buffer, runnerPath: string): string[] {
-	const root = resolve(dirname(runnerPath), '../..');
-	const out = join(root, 'bench/out/bench-herd.png');
-	mkdirSync(dirname(out), { recursive: true });
-	writeFileSync(out, png);
-	const written = [out];
-	if (!process.argv.includes('--no-write')) {
-		const docs = join(root, 'docs/bench-herd.png');
-		writeFileSync(docs, png);
-		written.push(docs);
-	}
-	return written;
-}
-
 export const reconnect: BenchCase = {
 	id: 'reconnect',
 	title: 'Reconnect: time to open after a gateway restart, and the herd of reconnecting clients',
@@ -437,7 +420,7 @@ export const reconnect: BenchCase = {
 					}))
 				}))
 			);
-			const written = writePlot(png, ctx.runnerPath);
+			const written = writePlot(png, ctx.runnerPath, 'bench-herd.png');
 			ctx.log(`  wrote ${written.join(', ')}`);
 			notes.push(
 				'![Connections accepted per 100 ms after the restart, by reconnect policy](bench-herd.png) ' +

@@ -2,6 +2,8 @@
  * PNG line plots for docs/: drawn with the 2D canvas in a headless Chromium page (bench/cdp.ts)
  * and taken with `Page.captureScreenshot`. No plotting library: a few lines, axes and a legend.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Browser } from '../cdp';
 
 /** One line of a plot. */
@@ -137,4 +139,22 @@ export async function renderPlot(browser: Browser, specs: readonly PlotSpec[]): 
 	} finally {
 		await page.close().catch(() => {});
 	}
+}
+
+/**
+ * Write a plot under bench/out/ and, unless the run is `--no-write`, where docs/benchmarks.md
+ * links it (docs/`fileName`). Returns the paths written.
+ */
+export function writePlot(png: Buffer, runnerPath: string, fileName: string): string[] {
+	const root = resolve(dirname(runnerPath), '../..');
+	const out = join(root, 'bench/out', fileName);
+	mkdirSync(dirname(out), { recursive: true });
+	writeFileSync(out, png);
+	const written = [out];
+	if (!process.argv.includes('--no-write')) {
+		const docs = join(root, 'docs', fileName);
+		writeFileSync(docs, png);
+		written.push(docs);
+	}
+	return written;
 }
