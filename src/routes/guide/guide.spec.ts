@@ -9,7 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { connectionMermaid } from '$lib/connection/diagram';
 import { EXAMPLE_NAMES, EXAMPLES } from './examples/registry';
 import { syncGuide } from './guide-sync';
-import { anchors, appHref, inline, parseMarkdown, slug } from './markdown';
+import {
+	anchors,
+	appHref,
+	inline,
+	parseMarkdown,
+	slug,
+	type Inline,
+	type ListBlock
+} from './markdown';
 
 const GUIDE_PATH = 'docs/websocket-integration.md';
 const guide = readFileSync(GUIDE_PATH, 'utf8');
@@ -29,6 +37,11 @@ function sources(): Map<string, string> {
 	return map;
 }
 
+/** The text of every item of a list, nested ones included. */
+function listTexts(list: ListBlock): Inline[][] {
+	return list.items.flatMap((item) => [item.text, ...(item.sub ? listTexts(item.sub) : [])]);
+}
+
 /** Every link of the guide (inline `[text](href)`), wherever it is. */
 function guideLinks(): string[] {
 	const out: string[] = [];
@@ -37,7 +50,7 @@ function guideLinks(): string[] {
 	};
 	for (const block of parseMarkdown(guide)) {
 		if (block.kind === 'paragraph' || block.kind === 'heading') collect(block.text);
-		if (block.kind === 'list') block.items.forEach(collect);
+		if (block.kind === 'list') listTexts(block).forEach(collect);
 		if (block.kind === 'table') [...block.head, ...block.rows.flat()].forEach(collect);
 	}
 	return out;
@@ -127,12 +140,52 @@ describe('markdown for /guide', () => {
 		expect(anchors('## A\n\n## A\n')).toEqual(['a', 'a-1']);
 	});
 
+	it('reads _emphasis_ but leaves snake_case and code alone', () => {
+		expect(inline('the _Integration Guide_: a snake_case_name and `_x_`')).toEqual([
+			{ kind: 'text', text: 'the ' },
+			{ kind: 'em', text: 'Integration Guide' },
+			{ kind: 'text', text: ': a snake_case_name and ' },
+			{ kind: 'code', text: '_x_' }
+		]);
+	});
+
+	it('nests lists by indentation, and a deeper item continues its parent list after', () => {
+		const [list] = parseMarkdown('1. one\n   - a\n   - b\n     - deep\n2. two\n   more\n');
+		expect(list).toEqual({
+			kind: 'list',
+			ordered: true,
+			items: [
+				{
+					text: [{ kind: 'text', text: 'one' }],
+					sub: {
+						kind: 'list',
+						ordered: false,
+						items: [
+							{ text: [{ kind: 'text', text: 'a' }] },
+							{
+								text: [{ kind: 'text', text: 'b' }],
+								sub: {
+									kind: 'list',
+									ordered: false,
+									items: [{ text: [{ kind: 'text', text: 'deep' }] }]
+								}
+							}
+						]
+					}
+				},
+				{ text: [{ kind: 'text', text: 'two more' }] }
+			]
+		});
+	});
+
 	it('parses the blocks the guide uses, and keeps text as text', () => {
 		const blocks = parseMarkdown(
 			'# T\n\nSome `code` and **bold** and [a link](#t).\n\n- one\n  more\n- two\n\n| a | b |\n| - | - |\n| 1 | <b>2</b> |\n\n```svelte\n<p>x</p>\n```\n'
 		);
 		expect(blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'list', 'table', 'code']);
-		expect(blocks[2]).toMatchObject({ items: [[{ text: 'one more' }], [{ text: 'two' }]] });
+		expect(blocks[2]).toMatchObject({
+			items: [{ text: [{ text: 'one more' }] }, { text: [{ text: 'two' }] }]
+		});
 		expect(blocks[3]).toMatchObject({ rows: [[[{ text: '1' }], [{ text: '<b>2</b>' }]]] });
 		expect(blocks[4]).toEqual({ kind: 'code', lang: 'svelte', text: '<p>x</p>\n' });
 		expect(appHref('http://127.0.0.1:3000/websocket-demo#s-metrics')).toBe(

@@ -1,23 +1,35 @@
 /**
  * Just enough Markdown to show docs/websocket-integration.md in the app (`/guide`): headings with
- * GitHub's anchors (so the demo page's links work on GitHub and here alike), paragraphs, lists,
- * tables, fenced code, and inline code, bold and links. Everything is text: the page renders
+ * GitHub's anchors (so the demo page's links work on GitHub and here alike), paragraphs, lists
+ * (nested by indentation), tables, fenced code, and inline code, bold, emphasis and links. Everything is text: the page renders
  * blocks with Svelte's escaping, never as HTML.
  */
 
-/** A piece of a line: text, `code`, **strong** or a [link](href). */
+/** A piece of a line: text, `code`, **strong**, _emphasis_ or a [link](href). */
 export type Inline =
 	| { kind: 'text'; text: string }
 	| { kind: 'code'; text: string }
 	| { kind: 'strong'; text: string }
+	| { kind: 'em'; text: string }
 	| { kind: 'link'; text: string; href: string };
 
 export type Block =
 	| { kind: 'heading'; level: number; id: string; text: Inline[] }
 	| { kind: 'paragraph'; text: Inline[] }
-	| { kind: 'list'; ordered: boolean; items: Inline[][] }
+	| ListBlock
 	| { kind: 'table'; head: Inline[][]; rows: Inline[][][] }
 	| { kind: 'code'; lang: string; text: string };
+
+/** A list; an item's `sub` is the list indented under it. */
+export interface ListBlock {
+	kind: 'list';
+	ordered: boolean;
+	items: ListItem[];
+}
+export interface ListItem {
+	text: Inline[];
+	sub?: ListBlock;
+}
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 export function slug(heading: string): string {
@@ -35,7 +47,9 @@ export function appHref(href: string): string | null {
 	return null; // a repository path: shown as text
 }
 
-const INLINE = /`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
+// `_emphasis_` only between non-word characters, so snake_case names stay as they are.
+const INLINE =
+	/`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)|(?<![\p{L}\p{N}_])_([^_\n]+)_(?![\p{L}\p{N}_])/gu;
 
 /** Split a line into inline pieces. */
 export function inline(text: string): Inline[] {
@@ -45,6 +59,7 @@ export function inline(text: string): Inline[] {
 		if (m.index > last) out.push({ kind: 'text', text: text.slice(last, m.index) });
 		if (m[1] !== undefined) out.push({ kind: 'code', text: m[1] });
 		else if (m[2] !== undefined) out.push({ kind: 'strong', text: m[2] });
+		else if (m[5] !== undefined) out.push({ kind: 'em', text: m[5] });
 		else out.push({ kind: 'link', text: m[3]!.replace(/`/g, ''), href: m[4]! });
 		last = m.index + m[0].length;
 	}
@@ -54,7 +69,10 @@ export function inline(text: string): Inline[] {
 
 /** The plain text of a heading, as GitHub slugs it (code spans keep their text). */
 function plain(text: string): string {
-	return text.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
+	return text
+		.replace(/`([^`]*)`/g, '$1')
+		.replace(/\*\*([^*]*)\*\*/g, '$1')
+		.replace(/(?<![\p{L}\p{N}_])_([^_\n]+)_(?![\p{L}\p{N}_])/gu, '$1');
 }
 
 function cells(row: string): string[] {
@@ -64,6 +82,37 @@ function cells(row: string): string[] {
 		.replace(/\|$/, '')
 		.split('|')
 		.map((c) => c.trim());
+}
+
+const LIST_ITEM = /^(\s*)([-*]|\d+\.)\s+(.*)$/;
+
+interface RawItem {
+	indent: number;
+	ordered: boolean;
+	text: string;
+}
+
+/**
+ * The list starting at `raw[from]`: its items are those at its first item's indentation; more
+ * deeply indented items form the sub-list of the item before them. Returns where it stopped.
+ */
+function buildList(raw: readonly RawItem[], from: number): { list: ListBlock; next: number } {
+	const indent = raw[from]!.indent;
+	const list: ListBlock = { kind: 'list', ordered: raw[from]!.ordered, items: [] };
+	let k = from;
+	while (k < raw.length && raw[k]!.indent >= indent) {
+		const r = raw[k]!;
+		const last = list.items.at(-1);
+		if (r.indent > indent && last) {
+			const { list: sub, next } = buildList(raw, k);
+			last.sub = sub;
+			k = next;
+		} else {
+			list.items.push({ text: inline(r.text) });
+			k++;
+		}
+	}
+	return { list, next: k };
 }
 
 /** Parse the subset described above into blocks. */
@@ -114,19 +163,17 @@ export function parseMarkdown(md: string): Block[] {
 			});
 			continue;
 		}
-		const item = /^(\s*)([-*]|\d+\.)\s+(.*)$/.exec(line);
-		if (item) {
-			const ordered = /\d/.test(item[2]!);
-			const items: string[] = [];
+		if (LIST_ITEM.test(line)) {
+			const raw: RawItem[] = [];
 			while (i < lines.length) {
 				const l = lines[i]!;
-				const m = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(l);
-				if (m) items.push(m[2]!);
-				else if (/^\s+\S/.test(l) && items.length > 0) items[items.length - 1] += ` ${l.trim()}`;
+				const m = LIST_ITEM.exec(l);
+				if (m) raw.push({ indent: m[1]!.length, ordered: /\d/.test(m[2]!), text: m[3]! });
+				else if (/^\s+\S/.test(l) && raw.length > 0) raw[raw.length - 1]!.text += ` ${l.trim()}`;
 				else break;
 				i++;
 			}
-			blocks.push({ kind: 'list', ordered, items: items.map(inline) });
+			blocks.push(buildList(raw, 0).list);
 			continue;
 		}
 		const para: string[] = [lines[i++]!.replace(/^>\s?/, '')];
