@@ -1,7 +1,7 @@
 /**
- * Sources for the gateway benchmarks. Both push pre-built simulator entries (the hub copies each
- * one and stamps its `seq`, so reusing the objects is safe), so what is measured is the hub, not
- * the simulator's random world.
+ * Sources for the gateway benchmarks. Both push pre-built simulator entries (the hub keeps each
+ * one unchanged and serialises it, with its `seq`, when it is published, so reusing the objects
+ * is safe), so what is measured is the hub, not the simulator's random world.
  */
 import type { Task } from '../../src/lib/protocol/types';
 import type { Source, SourceHealth, SourceLogEntry, SourceSink } from '../../server/sources/source';

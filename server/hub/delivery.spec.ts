@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { accountEvictions, batchBufferBytes, buildLogBatch } from './delivery';
 import { FramePool } from './frame-pool';
-import { HistoryRecord, KeyedHistory, SeqHistory } from './history';
+import type { LogEntry } from '../../src/lib/protocol/index';
+import { sourceLog } from '../testing/fixtures';
+import { HistoryRecord, KeyedHistory, LogRecord, SeqHistory } from './history';
+import { TaskIndex } from './resource';
 import { Selection } from './selection';
 import type { Subscription } from './session';
+import { SlabArena } from './slab-arena';
 
 type Item = { seq: number; key: string; message: string };
 const rec = (seq: number, key = 'a') =>
@@ -105,6 +109,65 @@ describe('buildLogBatch into pooled buffers', () => {
 		const onlyA = new Selection('logs', ['a'], null, null);
 		expect(buildLogBatch(h, onlyA, 0, 1000, pool)).toEqual({ frame: null, through: 1, count: 0 });
 		expect(pool.idle).toBe(1);
+	});
+});
+
+describe('buildLogBatch from log records', () => {
+	function history(count: number, slabBytes: number, message = (s: number) => `line ${s}`) {
+		const arena = new SlabArena(slabBytes);
+		const index = new TaskIndex();
+		const h = new SeqHistory<LogEntry>(1000, (r) => arena.release(r as LogRecord));
+		const entries = [];
+		for (let s = 1; s <= count; s++) {
+			const entry = sourceLog(s, {
+				message: message(s),
+				...(s % 3 === 0 ? { serviceName: 'api' } : {})
+			});
+			entries.push({ ...entry, seq: s });
+			h.append(new LogRecord(entry, s, index.logKeys(entry), arena));
+		}
+		return { h, arena, entries: JSON.parse(JSON.stringify(entries)) as LogEntry[] };
+	}
+
+	it('copies consecutive entries across several slabs into one valid frame', () => {
+		const { h, entries } = history(40, 1024, (s) => `línea ${s} "quoted" 🚀`);
+		const batch = buildLogBatch(h, everything, 0, 1e6);
+		expect(batch).toMatchObject({ count: 40, through: 40 });
+		expect(JSON.parse(batch.frame!.toString())).toEqual({ type: 'log_batch', payload: entries });
+		const tail = buildLogBatch(h, everything, 39, 1e6);
+		expect(JSON.parse(tail.frame!.toString())).toEqual({ type: 'log_entry', payload: entries[39] });
+	});
+
+	it('joins the entries a filter selects, with the gaps between them', () => {
+		const { h, entries } = history(30, 512);
+		const api = new Selection('logs', ['service:api'], null, null);
+		const batch = buildLogBatch(h, api, 0, 1e6);
+		const expected = entries.filter((e) => e.serviceName === 'api');
+		expect(batch).toMatchObject({ count: expected.length, through: 30 });
+		expect(JSON.parse(batch.frame!.toString()).payload).toEqual(expected);
+	});
+
+	it('counts maxBytes exactly over runs of entries', () => {
+		const { h, entries } = history(20, 4096, (s) => `é${'x'.repeat(s)}`);
+		const sizes = entries.map((e) => Buffer.byteLength(JSON.stringify(e)));
+		// Exactly the first seven entries and their six commas.
+		const seven = sizes.slice(0, 7).reduce((a, b) => a + b, 0) + 6;
+		expect(buildLogBatch(h, everything, 0, seven)).toMatchObject({ count: 7, through: 7 });
+		expect(buildLogBatch(h, everything, 0, seven - 1)).toMatchObject({ count: 6, through: 6 });
+		const frame = buildLogBatch(h, everything, 0, seven).frame!;
+		expect(JSON.parse(frame.toString()).payload).toEqual(entries.slice(0, 7));
+	});
+
+	it('serialises a record again if its bytes are no longer held', () => {
+		const { h, arena, entries } = history(3, 256);
+		const record = [] as LogRecord[];
+		h.forEachAfter(0, (r) => void record.push(r as LogRecord));
+		// Simulate a stale record: its slab was recycled meanwhile.
+		record[1]!.slab!.generation++;
+		expect(record[1]!.held).toBe(false);
+		const batch = buildLogBatch(h, everything, 0, 1e6);
+		expect(JSON.parse(batch.frame!.toString()).payload).toEqual(entries);
+		expect(arena.allocated).toBeGreaterThan(0);
 	});
 });
 

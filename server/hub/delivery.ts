@@ -15,9 +15,10 @@
 import { encode, type Stream } from '../../src/lib/protocol/index';
 import { FramePool, SharedFrame } from './frame-pool';
 import type { EpochState } from './epoch-state';
-import type { HistoryRecord, StreamHistory } from './history';
+import { LogRecord, type HistoryRecord, type StreamHistory } from './history';
 import type { Selection } from './selection';
 import type { Session, Subscription } from './session';
+import type { Slab } from './slab-arena';
 
 /** Options of delivery. */
 export interface DeliveryOptions {
@@ -63,7 +64,9 @@ export function batchBufferBytes(maxBytes: number): number {
  * Build the log frame for `selection` with records after `after`. Entries are added while their
  * JSON (plus separating commas) fits in `maxBytes`; the first one always fits. The frame is
  * written into a buffer from `pool` (entries first, after room for the prefix; then the prefix
- * that the count calls for), so nothing is joined or re-encoded.
+ * that the count calls for), so nothing is joined or re-encoded. A log record's JSON is already
+ * UTF-8 in a slab (slab-arena.ts), with the next entry's after a comma: consecutive entries are
+ * copied as one range. Other records (tests) are serialised here.
  */
 export function buildLogBatch(
 	history: StreamHistory<{ seq: number }>,
@@ -75,35 +78,73 @@ export function buildLogBatch(
 	const budget = selection.filter?.budget;
 	const skippedBefore = budget?.skipped ?? 0;
 	let buffer = pool.acquire();
+	/** Where the next entry goes (bytes of a pending run included). */
 	let offset = BATCH_PREFIX.length;
 	let count = 0;
 	let through = after;
 	const all = selection.unfiltered;
 	const limit = BATCH_PREFIX.length + maxBytes;
+	// A run of slab bytes not yet copied: `runSlab[runStart, runEnd)` goes to `buffer` at `runAt`.
+	let runSlab: Slab | undefined;
+	let runStart = 0;
+	let runEnd = 0;
+	let runAt = 0;
+	const flush = (): void => {
+		if (runSlab === undefined) return;
+		runSlab.bytes.copy(buffer, runAt, runStart, runEnd);
+		runSlab = undefined;
+	};
 	history.forEachAfter(after, (record) => {
 		if (!all && !selection.matches(record)) {
 			through = record.seq;
 			return true;
 		}
-		const json = record.json();
 		const separator = count === 0 ? 0 : 1;
-		// UTF-8 takes at most 3 bytes per UTF-16 unit: measure exactly only when that could overflow.
-		let bytes = json.length * 3;
-		if (offset + separator + bytes > limit) {
-			bytes = Buffer.byteLength(json);
-			if (count > 0 && offset + separator + bytes > limit) return false;
-			if (count === 0 && offset + bytes + 2 > buffer.length) {
-				// One entry larger than the pool's buffers: a buffer of its own.
-				pool.release(buffer);
-				buffer = Buffer.allocUnsafeSlow(offset + bytes + 2);
+		if (record instanceof LogRecord && record.held) {
+			const bytes = record.end - record.start;
+			if (offset + separator + bytes > limit) {
+				if (count > 0) return false;
+				if (offset + bytes + 2 > buffer.length) {
+					// One entry larger than the pool's buffers: a buffer of its own.
+					pool.release(buffer);
+					buffer = Buffer.allocUnsafeSlow(offset + bytes + 2);
+				}
 			}
+			const slab = record.slab!;
+			if (slab === runSlab && record.start === runEnd + 1) {
+				// Right after the previous entry in the same slab: the comma between is in the range.
+				runEnd = record.end;
+				offset += 1 + bytes;
+			} else {
+				flush();
+				if (separator) buffer[offset++] = 0x2c; // ','
+				runSlab = slab;
+				runStart = record.start;
+				runEnd = record.end;
+				runAt = offset;
+				offset += bytes;
+			}
+		} else {
+			flush();
+			const json = record.json();
+			// UTF-8 takes at most 3 bytes per UTF-16 unit: measure exactly only when that could overflow.
+			let bytes = json.length * 3;
+			if (offset + separator + bytes > limit) {
+				bytes = Buffer.byteLength(json);
+				if (count > 0 && offset + separator + bytes > limit) return false;
+				if (count === 0 && offset + bytes + 2 > buffer.length) {
+					pool.release(buffer);
+					buffer = Buffer.allocUnsafeSlow(offset + bytes + 2);
+				}
+			}
+			if (separator) buffer[offset++] = 0x2c; // ','
+			offset += buffer.write(json, offset, 'utf8');
 		}
-		if (separator) buffer[offset++] = 0x2c; // ','
-		offset += buffer.write(json, offset, 'utf8');
 		count++;
 		through = record.seq;
 		return true;
 	});
+	flush();
 	const rateLimited = (budget?.skipped ?? 0) - skippedBefore;
 	const limited = rateLimited > 0 ? { rateLimited } : {};
 	if (count === 0) {

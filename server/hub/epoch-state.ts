@@ -21,6 +21,7 @@ import type {
 import { newEpoch } from './epoch';
 import { HistoryRecord, KeyedHistory, LogRecord, SeqHistory, type StreamHistory } from './history';
 import { TaskIndex } from './resource';
+import { SlabArena } from './slab-arena';
 
 /** How much history each stream keeps. */
 export interface HistoryLimits {
@@ -79,10 +80,14 @@ export class EpochState {
 	readonly #latestTasks = new Map<string, { seq: number; task: Task }>();
 	/** Tasks whose latest update history just evicted. */
 	readonly #refresh: string[] = [];
+	/** The JSON of the log entries in history. */
+	readonly #logBytes = new SlabArena();
 
 	constructor(limits: HistoryLimits, epoch = newEpoch()) {
 		this.epoch = epoch;
-		this.logs = new SeqHistory(limits.logs);
+		this.logs = new SeqHistory(limits.logs, (evicted) => {
+			if (evicted instanceof LogRecord) this.#logBytes.release(evicted);
+		});
 		this.metrics = new KeyedHistory({
 			perKey: limits.metricsPerResource,
 			maxKeys: limits.metricResources,
@@ -112,10 +117,10 @@ export class EpochState {
 		return this.#histories[stream];
 	}
 
-	/** Stamp and store a log entry. */
-	publishLog(entry: SourceLogEntry): HistoryRecord<LogEntry> {
-		const item: LogEntry = { ...entry, seq: this.logs.lastSeq + 1 };
-		const record = new LogRecord(LIVE_TYPES.logs, item, this.taskIndex.logKeys(entry));
+	/** Stamp and store a log entry (kept as it is: see {@link LogRecord}). */
+	publishLog(entry: SourceLogEntry): LogRecord {
+		const seq = this.logs.lastSeq + 1;
+		const record = new LogRecord(entry, seq, this.taskIndex.logKeys(entry), this.#logBytes);
 		this.logs.append(record);
 		return record;
 	}

@@ -58,7 +58,7 @@ function compileOne(
 		}
 		if (resourceIds && !resourceNames(record).some((n) => resourceIds.includes(n))) return false;
 		if (metadata) {
-			const own = (record.item as { metadata?: Record<string, unknown> }).metadata;
+			const own = (record.fields as { metadata?: Record<string, unknown> }).metadata;
 			if (!own) return false;
 			for (const [k, v] of Object.entries(metadata)) {
 				if (!Object.hasOwn(own, k) || own[k] !== v) return false;

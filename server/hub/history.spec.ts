@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecord, KeyedHistory, LogRecord, SeqHistory } from './history';
 import { parseResourceId } from './resource';
+import { SlabArena } from './slab-arena';
 
 type Item = { seq: number; key: string };
 const rec = (seq: number, key = 'a') =>
@@ -118,19 +119,40 @@ describe('KeyedHistory', () => {
 });
 
 describe('LogRecord', () => {
-	it('serialises on demand and caches from the second use', () => {
-		const item = { seq: 1, message: 'hello' };
-		const record = new LogRecord('log_entry', item, {});
-		const first = record.json();
-		expect(JSON.parse(first)).toEqual(item);
-		item.message = 'changed';
-		// Not cached after one use: the next call serialises again (and now caches).
-		const second = record.json();
-		expect(JSON.parse(second)).toEqual({ seq: 1, message: 'changed' });
-		item.message = 'ignored';
-		expect(record.json()).toBe(second);
-		expect(record.frame()).toBe(`{"type":"log_entry","payload":${second}}`);
-		record.invalidate();
-		expect(JSON.parse(record.json())).toEqual({ seq: 1, message: 'ignored' });
+	const entry = (message: string) => ({
+		id: 'e1',
+		timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)),
+		level: 'info' as const,
+		source: { type: 'container' as const, name: 'web', identifier: 'c1' },
+		message,
+		taskId: 'arn:aws:ecs:r:1:task/c/t1'
+	});
+
+	it('writes its JSON into the arena once, keeps the entry uncopied, and makes item on demand', () => {
+		const arena = new SlabArena(1024);
+		const e = entry('héllo "world"');
+		const record = new LogRecord(e, 7, { taskId: e.taskId }, arena);
+		const expected = { ...e, timestamp: '2026-01-02T03:04:05.006Z', seq: 7 };
+		expect(record.seq).toBe(7);
+		expect(record.fields).toBe(e);
+		expect(JSON.parse(record.json())).toEqual(expected);
+		expect(record.bytes()?.toString('utf8')).toBe(record.json());
+		expect(record.frame()).toBe(`{"type":"log_entry","payload":${record.json()}}`);
+		expect(record.item).toEqual({ ...e, seq: 7 });
+		expect(record.item).toBe(record.item);
+		// The arena's copy follows the bytes: a comma, ready for the next entry.
+		expect(record.slab!.bytes[record.end]).toBe(0x2c);
+	});
+
+	it('serialises again, never reads reused bytes, once its slab was recycled', () => {
+		const arena = new SlabArena(256, 0);
+		const a = new LogRecord(entry('a'), 1, {}, arena);
+		const json = a.json();
+		arena.release(a);
+		// Fill the slab so the arena moves on; a's slab is then recycled.
+		for (let s = 2; s < 10; s++) arena.release(new LogRecord(entry('b'.repeat(50)), s, {}, arena));
+		expect(a.held).toBe(false);
+		expect(a.bytes()).toBeUndefined();
+		expect(a.json()).toBe(json);
 	});
 });

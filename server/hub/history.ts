@@ -7,14 +7,21 @@
  * samples per resource (a busy task must not push a quiet one's samples out), in at most M
  * resources, least recently updated evicted first.
  */
+import type { LogEntry } from '../../src/lib/protocol/index';
+import type { SourceLogEntry } from '../sources/source';
+import { logEntryJson } from './log-json';
 import { Ring } from './ring';
 import type { ResourceKeys, ResourceRef } from './resource';
+import type { Slab, SlabArena, SlabRef } from './slab-arena';
 
 /**
  * One published item plus what the hub derived from it. The JSON is produced lazily and cached,
  * so an item is serialised at most once however many clients receive it.
  */
 export class HistoryRecord<T extends { seq: number }> {
+	/** The item's sequence number. */
+	readonly seq: number;
+	readonly #item: T;
 	#json: string | undefined;
 	#frame: string | undefined;
 
@@ -22,16 +29,30 @@ export class HistoryRecord<T extends { seq: number }> {
 	 * @param liveType the message type that carries one such item (`log_entry`, …)
 	 * @param item the item as published, with its `seq`
 	 * @param keys the resources the item belongs to
+	 * @param seq the item's seq; only for a subclass whose `item` is built on demand (the `item`
+	 *   passed is then its fields without `seq`, see {@link LogRecord})
 	 */
 	constructor(
 		readonly liveType: string,
-		readonly item: T,
-		readonly keys: ResourceKeys
-	) {}
+		item: T,
+		readonly keys: ResourceKeys,
+		seq: number = item.seq
+	) {
+		this.#item = item;
+		this.seq = seq;
+	}
 
-	/** The item's sequence number. */
-	get seq(): number {
-		return this.item.seq;
+	/** The item as published, with its `seq`. */
+	get item(): T {
+		return this.#item;
+	}
+
+	/**
+	 * The item's fields, for filters to read: the item itself, or, for a log record, the entry as
+	 * the source published it (no `seq`, and nothing copied).
+	 */
+	get fields(): Omit<T, 'seq'> {
+		return this.#item;
 	}
 
 	/** The item as JSON (cached). */
@@ -52,35 +73,53 @@ export class HistoryRecord<T extends { seq: number }> {
 }
 
 /**
- * A log entry in history: its JSON is cached only from the second time it is needed. Logs are
- * the high-volume stream. A JSON string cached on every record lives as long as the record, gets
- * promoted to the old generation, and makes the major collector pay for every line; with one
- * client (or clients that share batches: delivery.ts) each entry is serialised once, so the
- * string had better die young. Clients at different positions (after a slow spell, or served
- * by their own follow-up) need the same entry again: from then on it is cached. Measured with
- * the gateway bench on 750-byte simulator lines and one client: 13 µs of CPU per entry
- * delivered with an unconditional cache, 9 µs without. (A hand-written serialiser was slower
- * than `JSON.stringify`: its concatenated string must be flattened.)
+ * A log entry in history. Logs are the high-volume stream, so a log record is made for speed:
+ * the source's entry is kept as it is (not copied to add `seq`), and its JSON is made once, at
+ * publication (log-json.ts), straight into a slab of bytes outside the heap (slab-arena.ts),
+ * which is what log batches are copied from. The record's own fields say where the bytes are.
+ * Log entries are never changed in place, so there is nothing to invalidate.
  */
-export class LogRecord<T extends { seq: number }> extends HistoryRecord<T> {
-	#cached: string | undefined;
-	#serialised = false;
+export class LogRecord extends HistoryRecord<LogEntry> implements SlabRef {
+	slab: Slab | undefined = undefined;
+	generation = 0;
+	start = 0;
+	end = 0;
+	#item: LogEntry | undefined;
+
+	/**
+	 * @param entry the entry as the source published it (kept, not copied: sources must not
+	 *   change an entry after publishing it)
+	 * @param seq its seq
+	 * @param keys the resources it belongs to
+	 * @param arena where its JSON is written
+	 */
+	constructor(entry: SourceLogEntry, seq: number, keys: ResourceKeys, arena: SlabArena) {
+		super('log_entry', entry as LogEntry, keys, seq);
+		arena.write(logEntryJson(entry, seq), this);
+	}
+
+	/** The entry with its `seq` (made on first use: delivery and filters do not need it). */
+	override get item(): LogEntry {
+		return (this.#item ??= { ...this.fields, seq: this.seq });
+	}
+
+	/** Whether the JSON bytes are still held (always, while history holds the record). */
+	get held(): boolean {
+		return this.slab !== undefined && this.slab.generation === this.generation;
+	}
+
+	/** The JSON's UTF-8 bytes (a view of the slab, valid while {@link held}), if held. */
+	bytes(): Buffer | undefined {
+		return this.held ? this.slab!.bytes.subarray(this.start, this.end) : undefined;
+	}
 
 	override json(): string {
-		if (this.#cached !== undefined) return this.#cached;
-		const json = JSON.stringify(this.item);
-		if (this.#serialised) this.#cached = json;
-		this.#serialised = true;
-		return json;
+		if (this.held) return this.slab!.bytes.toString('utf8', this.start, this.end);
+		return logEntryJson(this.fields, this.seq);
 	}
 
 	override frame(): string {
 		return `{"type":"${this.liveType}","payload":${this.json()}}`;
-	}
-
-	override invalidate(): void {
-		this.#cached = undefined;
-		this.#serialised = false;
 	}
 }
 

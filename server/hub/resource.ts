@@ -74,6 +74,12 @@ export function matchesResource(ref: ResourceRef, keys: ResourceKeys): boolean {
 	}
 }
 
+/** What a log entry's keys are made from. */
+type LogKeyFields = Pick<LogEntry, 'taskId' | 'serviceName' | 'clusterArn'>;
+
+/** Tasks whose log keys {@link TaskIndex} keeps at most. */
+const LOG_KEYS_CACHED = 1024;
+
 interface TaskPlacement {
 	serviceName?: string;
 	clusterArn: string;
@@ -86,6 +92,12 @@ interface TaskPlacement {
  */
 export class TaskIndex {
 	readonly #tasks = new Map<string, TaskPlacement>();
+	/**
+	 * Log entries' keys by task, valid while what is known of the tasks does not change: a task
+	 * logs thousands of lines between two task updates, and each record would otherwise hold a
+	 * keys object of its own (made anew, cluster name sliced anew).
+	 */
+	readonly #logKeys = new Map<string, { entry: LogKeyFields; keys: ResourceKeys }>();
 
 	/** @param capacity the most tasks remembered (default 10,000). */
 	constructor(readonly capacity = 10_000) {}
@@ -95,17 +107,21 @@ export class TaskIndex {
 		const placement: TaskPlacement = { clusterArn: task.clusterArn };
 		const service = serviceOfGroup(task.group);
 		if (service !== undefined) placement.serviceName = service;
+		const known = this.#tasks.get(task.taskArn);
+		if (known?.clusterArn !== placement.clusterArn || known.serviceName !== service) {
+			this.#logKeys.clear();
+		}
 		this.#tasks.delete(task.taskArn);
 		this.#tasks.set(task.taskArn, placement);
 		if (this.#tasks.size > this.capacity) {
 			const oldest = this.#tasks.keys().next();
-			if (!oldest.done) this.#tasks.delete(oldest.value);
+			if (!oldest.done) this.forget(oldest.value);
 		}
 	}
 
 	/** Forget a deleted task. */
 	forget(taskArn: string): void {
-		this.#tasks.delete(taskArn);
+		if (this.#tasks.delete(taskArn)) this.#logKeys.clear();
 	}
 
 	/** Number of tasks remembered. */
@@ -136,12 +152,27 @@ export class TaskIndex {
 		return keys;
 	}
 
-	/** Keys of a log entry. */
-	logKeys(entry: Omit<LogEntry, 'seq'>): ResourceKeys {
-		return this.keysFor(entry.taskId, {
+	/** Keys of a log entry (shared by the entries of a task with the same fields). */
+	logKeys(entry: LogKeyFields): ResourceKeys {
+		const taskId = entry.taskId;
+		const cached = taskId === undefined ? undefined : this.#logKeys.get(taskId);
+		if (
+			cached !== undefined &&
+			cached.entry.serviceName === entry.serviceName &&
+			cached.entry.clusterArn === entry.clusterArn
+		) {
+			return cached.keys;
+		}
+		const keys = this.keysFor(taskId, {
 			serviceName: entry.serviceName,
 			clusterArn: entry.clusterArn
 		});
+		if (taskId !== undefined) {
+			if (this.#logKeys.size >= LOG_KEYS_CACHED) this.#logKeys.clear();
+			const { serviceName, clusterArn } = entry;
+			this.#logKeys.set(taskId, { entry: { taskId, serviceName, clusterArn }, keys });
+		}
+		return keys;
 	}
 
 	/** Keys of a metric update: its `resourceId` is the task unless `metrics.taskId` says more. */

@@ -92,7 +92,7 @@ function compileUncached(
 					return false;
 				}
 				if (!isLogs) return true;
-				const entry = record.item as unknown as LogEntry;
+				const entry = record.fields as unknown as LogEntry;
 				if (levels && !levels.has(entry.level)) return false;
 				if (search !== undefined && !entry.message.toLowerCase().includes(search)) return false;
 				if (regex && budget) {

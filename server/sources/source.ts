@@ -19,6 +19,10 @@ export type SourceTaskUpdate = Omit<TaskUpdate, 'seq'>;
 
 /** Where a source delivers what it sees. Calls are synchronous and cheap (the hub buffers). */
 export interface SourceSink {
+	/**
+	 * A log entry. The hub keeps the object as it is (it is not copied: logs come by the hundred
+	 * thousand a second), so a source must not change an entry after publishing it.
+	 */
 	log(entry: SourceLogEntry): void;
 	metrics(update: SourceMetricUpdate): void;
 	notification(notification: SourceNotification): void;
