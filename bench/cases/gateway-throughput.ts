@@ -51,14 +51,31 @@ const VARIANTS: Variant[] = [
 		quick: true
 	},
 	{
+		// What the bar asks, within the protocol's one batch per 50 ms: a source offering more
+		// than 200,000/s, spread evenly as a real source's lines are (the firehose above publishes
+		// in bursts as large as the history, which stalls delivery meanwhile), a history deep
+		// enough to hold a few ticks of it, and batches large enough to carry a tick.
+		key: 'off_paced_220k',
+		label:
+			'deflate off, a source offering 220,000/s every 5 ms, 50 ms tick, 16 MiB batches, 48 MiB send queue, 50,000-entry history',
+		config: {
+			deflate: false,
+			maxBatchBytes: 16 * 1024 * 1024,
+			sendMaxBytes: 48 * 1024 * 1024,
+			historyLogs: 50_000,
+			source: { kind: 'paced', rate: 220_000, tickMs: 5 }
+		},
+		quick: false
+	},
+	{
 		key: 'off_tick10',
-		label: 'deflate off, 10 ms tick',
+		label: "deflate off, 10 ms tick (outside the protocol's one batch per 50 ms; for comparison)",
 		config: { deflate: false, batchIntervalMs: 10, source: { kind: 'firehose' } },
 		quick: false
 	},
 	{
 		key: 'off_tick10_compact',
-		label: 'deflate off, 10 ms tick, compact entries',
+		label: 'deflate off, 10 ms tick, compact entries (outside the protocol; for comparison)',
 		config: {
 			deflate: false,
 			batchIntervalMs: 10,
@@ -192,7 +209,11 @@ export const gatewayThroughput: BenchCase = {
 		const repeats = ctx.repeats ?? (ctx.quick ? 3 : 5);
 		const warmupMs = ctx.quick ? 250 : 1_000;
 		const measureMs = ctx.quick ? 750 : 4_000;
-		const variants = VARIANTS.filter((v) => !ctx.quick || v.quick);
+		// BENCH_GATEWAY_VARIANTS=key,key: only those variants (for working on one).
+		const only = process.env.BENCH_GATEWAY_VARIANTS?.split(',');
+		const variants = VARIANTS.filter(
+			(v) => (!ctx.quick || v.quick) && (!only || only.includes(v.key))
+		);
 		const gateways = new Map<string, GatewayProcess>();
 		const runs = new Map<string, Run[]>(variants.map((v) => [v.key, []]));
 		try {
@@ -295,7 +316,8 @@ export const gatewayThroughput: BenchCase = {
 					`${Math.round((perFrame * 1000) / interval).toLocaleString('en-US')} entries/s; measured ` +
 					`${Math.round((rate.median / ((perFrame * 1000) / interval)) * 100)}% of that.`
 			);
-			if (!v.config.deflate) {
+			// Only what the protocol allows counts for the bar: one batch per 50 ms per client.
+			if (!v.config.deflate && interval >= 50) {
 				bars.push({
 					label: `≥ 200,000 entries/s, ${v.label}`,
 					value: `${Math.round(rate.median).toLocaleString('en-US')}/s`,
@@ -304,19 +326,28 @@ export const gatewayThroughput: BenchCase = {
 				});
 			}
 		}
+		notes.push(
+			'Why the hub defaults cannot reach 200,000/s for one client: the protocol allows one log batch per ' +
+				'50 ms per client (20 a second), and the defaults the issue fixes keep 10,000 log entries of history, ' +
+				'so even a client served the whole history every tick gets at most 10,000 × 20 = 200,000/s, and the ' +
+				"default 4 MiB batch cap holds about 5,600 of the simulator's 750-byte lines (≈ 112,000/s). A " +
+				'deployment that needs more raises `maxBatchBytes`, `sendMaxBytes` and the log history, as the ' +
+				'paced variant does; the CPU per entry is what decides how far that goes.'
+		);
 		return {
 			method:
 				'The gateway (server/gateway.ts, the real hub, its defaults unless the variant says) runs in a ' +
 				'child process with a firehose source that publishes pre-built entries whenever the client is ' +
 				'less than 90% of the log history behind, so each delivery tick finds as many entries as the ' +
-				'history holds without evicting undelivered ones (bench/lib/sources.ts). Entries are real ' +
+				'history holds without evicting undelivered ones (bench/lib/sources.ts), or, where the variant ' +
+				'says so, a paced source that publishes a fixed rate every few ms, as a real source would. Entries are real ' +
 				'simulator lines (about 750 bytes of JSON each) or, where the variant says so, the compact ' +
 				'fixture lines of the hub tests (about 340 bytes). One `ws` client in the runner process ' +
 				'(offering permessage-deflate, as browsers do) subscribes to `logs` `*` and checks every seq; it ' +
 				'finds the seqs in the raw frame rather than JSON-parsing it, so that the client is never the ' +
 				`bottleneck (its CPU is shown). Each repeat connects a fresh client, warms up for ${warmupMs} ms, ` +
 				`then counts whole frames for ${measureMs} ms; variants alternate within each repeat. Gateway ` +
-				'CPU is process.cpuUsage() of the child over the same window (it includes the firehose source ' +
+				'CPU is process.cpuUsage() of the child over the same window (it includes the source, which serialises each entry once, ' +
 				"and its 1,000 polls/s of hub.stats()); bytes on the wire are the client socket's bytesRead.",
 			params: {
 				repeats,

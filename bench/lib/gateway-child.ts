@@ -20,6 +20,8 @@ export interface GatewayConfig {
 	historyLogs?: number;
 	/** The hub's cap on one log batch, in bytes. Default the hub's (4 MiB). */
 	maxBatchBytes?: number;
+	/** The most one connection may hold unsent, in bytes. Default the hub's (16 MiB). */
+	sendMaxBytes?: number;
 	/** Pre-built entries to cycle through. Default 2,000. */
 	entries?: number;
 	/** Which entries: real simulator lines (about 750 bytes) or compact ones (about 290). Default `simulator`. */
@@ -29,7 +31,11 @@ export interface GatewayConfig {
 				kind: 'firehose';
 				/** Entries kept waiting; default 90% of the log history. */ window?: number;
 		  }
-		| { kind: 'paced'; /** Entries per second. */ rate: number };
+		| {
+				kind: 'paced';
+				/** Entries per second. */ rate: number;
+				/** How often it publishes what is due, in ms. Default 50. */ tickMs?: number;
+		  };
 }
 
 /** A snapshot of the gateway process and its hub. */
@@ -101,7 +107,7 @@ export function runGatewayChild(): void {
 						return min === Infinity ? undefined : stats.streams.logs.lastSeq - min;
 					});
 				} else {
-					source = new PacedSource(entries, c.source.rate);
+					source = new PacedSource(entries, c.source.rate, c.source.tickMs);
 				}
 				gateway = await startGateway({
 					port: 0,
@@ -110,6 +116,7 @@ export function runGatewayChild(): void {
 					deflate: c.deflate,
 					...(c.batchIntervalMs ? { batchIntervalMs: c.batchIntervalMs } : {}),
 					...(c.maxBatchBytes ? { maxBatchBytes: c.maxBatchBytes } : {}),
+					...(c.sendMaxBytes ? { sendMaxBytes: c.sendMaxBytes } : {}),
 					history: { logs: historyLogs },
 					// The benchmark's clients connect from Node, with no Origin header.
 					allowedOrigins: []
