@@ -208,6 +208,37 @@ export class Page {
 		return this.send<HeapUsage>('Runtime.getHeapUsage');
 	}
 
+	/**
+	 * Start a trace of this page's renderer (every thread: main, workers, compositor, raster) with
+	 * `categories`; `stop()` ends it and resolves with its events (Chrome's trace event format, as
+	 * `chrome://tracing` and Perfetto load them). With `disabled-by-default-v8.cpu_profiler` the
+	 * events carry V8 CPU samples of every isolate, workers included, which a page's `Profiler`
+	 * session does not reach.
+	 */
+	async trace(categories: readonly string[]): Promise<() => Promise<unknown[]>> {
+		const events: unknown[] = [];
+		const offData = this.browser.connection.on('Tracing.dataCollected', (params, sessionId) => {
+			if (sessionId === this.sessionId) events.push(...(params.value as unknown[]));
+		});
+		await this.send('Tracing.start', {
+			transferMode: 'ReportEvents',
+			traceConfig: { includedCategories: [...categories], recordMode: 'recordAsMuchAsPossible' }
+		});
+		return async () => {
+			const complete = new Promise<void>((resolve) => {
+				const off = this.browser.connection.on('Tracing.tracingComplete', (_, sessionId) => {
+					if (sessionId !== this.sessionId) return;
+					off();
+					resolve();
+				});
+			});
+			await this.send('Tracing.end');
+			await complete;
+			offData();
+			return events;
+		};
+	}
+
 	/** Close the target (and its browser context, if it had its own). */
 	async close(): Promise<void> {
 		await this.browser.connection.send('Target.closeTarget', { targetId: this.targetId });

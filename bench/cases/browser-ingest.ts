@@ -1,7 +1,11 @@
 /**
  * Case 3 (issues 4 and 7 bar): log entries per second into a Chromium tab, side by side:
  * (a) a bare WebSocket that only JSON-parses (the limit), (b) our whole client path into the log
- * store, (c) the KECS guide's approach, on the same frames from the same bench server.
+ * store, (c) the KECS guide's approach, (d) partysocket's and reconnecting-websocket's
+ * reconnecting sockets with hand-written glue feeding the same store, on the same frames from the
+ * same bench server. (b) runs with the client's default transport (frames decoded on the main
+ * thread), which the figures and bars without a suffix are; `client_worker` is (b) with
+ * `transport: 'worker'`, for comparison.
  *
  * Why the bench server and not the gateway: the gateway sends at most one frame per client per
  * delivery tick and shapes its batches by time, so the frames a tab gets would depend on the
@@ -17,12 +21,23 @@ import { startFrameServer, type FrameServer } from '../lib/frame-server';
 import { summarize } from '../lib/stats';
 
 const MAX_BUFFER = 10_000;
-const MODES: readonly IngestMode[] = ['bare', 'client', 'guide'];
+const MODES: readonly IngestMode[] = [
+	'bare',
+	'client',
+	'client_worker',
+	'guide',
+	'partysocket',
+	'reconnecting_websocket'
+];
 const MODE_LABEL: Record<IngestMode, string> = {
 	bare: '(a) bare WebSocket + JSON.parse',
-	client: '(b) ours: ConnectionClient → log store',
-	guide: '(c) KECS guide: [...logs, e].slice(-10000)'
+	client: '(b) ours: ConnectionClient → log store (main-thread transport, the default)',
+	client_worker: '(b worker) ours, transport: worker (decoded in a Web Worker)',
+	guide: '(c) KECS guide: [...logs, e].slice(-10000)',
+	partysocket: '(d1) partysocket 1.3.0 + JSON.parse glue → the same log store',
+	reconnecting_websocket: '(d2) reconnecting-websocket 4.4.0 + JSON.parse glue → the same log store'
 };
+const isClient = (mode: IngestMode) => mode === 'client' || mode === 'client_worker';
 
 type Profile = 'simulator' | 'compact';
 
@@ -104,7 +119,17 @@ export const browserIngest: BenchCase = {
 		let page: Page | undefined;
 		type Runs = Record<IngestMode, IngestResult[]>;
 		const results = new Map<string, Runs>(
-			variants.map((v) => [v.key, { bare: [], client: [], guide: [] }])
+			variants.map((v) => [
+				v.key,
+				{
+					bare: [],
+					client: [],
+					client_worker: [],
+					guide: [],
+					partysocket: [],
+					reconnecting_websocket: []
+				}
+			])
 		);
 		try {
 			server = await startFrameServer(ctx.pageDir, profiles);
@@ -114,7 +139,7 @@ export const browserIngest: BenchCase = {
 			for (const mode of MODES) {
 				const url = server.wsUrl(server.origins[0], {
 					n: 100,
-					wait: mode === 'client' ? 'history' : 'subscribe'
+					wait: isClient(mode) ? 'history' : 'subscribe'
 				});
 				const options: IngestOptions = {
 					mode,
@@ -134,7 +159,7 @@ export const browserIngest: BenchCase = {
 					for (const mode of order) {
 						const url = server.wsUrl(
 							server.origins[0],
-							{ n: v.perFrame, p: v.profile, wait: mode === 'client' ? 'history' : 'subscribe' },
+							{ n: v.perFrame, p: v.profile, wait: isClient(mode) ? 'history' : 'subscribe' },
 							v.deflate
 						);
 						const options: IngestOptions = {
@@ -144,10 +169,25 @@ export const browserIngest: BenchCase = {
 							warmupMs,
 							measureMs
 						};
+						// BENCH_INGEST_PROFILE=dir: a CPU profile of the page per variant and mode (first
+						// repeat), for finding where a mode spends its time.
+						const profileDir = r === 0 ? process.env.BENCH_INGEST_PROFILE : undefined;
+						if (profileDir) {
+							await page.send('Profiler.enable');
+							await page.send('Profiler.start');
+						}
 						const t = performance.now();
 						const result = await page.evaluate<IngestResult>(
 							`window.kecsBench.ingest(${JSON.stringify(options)})`
 						);
+						if (profileDir) {
+							const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
+							const { writeFile } = await import('node:fs/promises');
+							await writeFile(
+								`${profileDir}/ingest-${v.key}-${mode}.cpuprofile`,
+								JSON.stringify(profile)
+							);
+						}
 						results.get(v.key)![mode].push(result);
 						const t2 = performance.now();
 						// Start each measurement from a collected heap.
@@ -192,6 +232,10 @@ export const browserIngest: BenchCase = {
 			const ba = ratio('client', 'bare');
 			const bc = ratio('client', 'guide');
 			const ac = ratio('bare', 'guide');
+			const bWorkerA = ratio('client_worker', 'bare');
+			const bWorkerB = ratio('client_worker', 'client');
+			const bd1 = ratio('client', 'partysocket');
+			const bd2 = ratio('client', 'reconnecting_websocket');
 			figures.push(
 				{
 					key: `ratio_b_a.${v.key}`,
@@ -209,9 +253,37 @@ export const browserIngest: BenchCase = {
 				},
 				{
 					key: `ratio_a_c.${v.key}`,
-					label: `(a)/(c), the most (b)/(c) can be, ${v.label}`,
+					label: `(a)/(c), the most (b)/(c) can be with the main thread parsing, ${v.label}`,
 					unit: 'x',
 					summary: ac,
+					digits: 2
+				},
+				{
+					key: `ratio_b_d1.${v.key}`,
+					label: `(b)/(d1) partysocket, ${v.label}`,
+					unit: 'x',
+					summary: bd1,
+					digits: 2
+				},
+				{
+					key: `ratio_b_d2.${v.key}`,
+					label: `(b)/(d2) reconnecting-websocket, ${v.label}`,
+					unit: 'x',
+					summary: bd2,
+					digits: 2
+				},
+				{
+					key: `ratio_b_worker_a.${v.key}`,
+					label: `(b worker)/(a): transport worker, ${v.label}`,
+					unit: 'x',
+					summary: bWorkerA,
+					digits: 2
+				},
+				{
+					key: `ratio_b_worker_b.${v.key}`,
+					label: `(b worker)/(b): worker transport over the default main thread, ${v.label}`,
+					unit: 'x',
+					summary: bWorkerB,
 					digits: 2
 				}
 			);
@@ -240,14 +312,24 @@ export const browserIngest: BenchCase = {
 					source: 'issue 7'
 				});
 			}
-			const invalid = runs.client.reduce((sum, x) => sum + x.invalid, 0);
-			const dropped = runs.client.reduce((sum, x) => sum + x.dropped, 0);
+			const clientRuns = [...runs.client, ...runs.client_worker];
+			const invalid = clientRuns.reduce((sum, x) => sum + x.invalid, 0);
+			const dropped = clientRuns.reduce((sum, x) => sum + x.dropped, 0);
+			const wrongTransport = [
+				...runs.client.filter((x) => x.transport !== 'main'),
+				...runs.client_worker.filter((x) => x.transport !== 'worker')
+			];
+			if (wrongTransport.length) {
+				notes.push(
+					`${v.key}: ${wrongTransport.length} client runs used another transport than asked (the worker failed?).`
+				);
+			}
 			if (invalid || dropped) {
 				notes.push(
 					`${v.key}: our client counted ${invalid} invalid frames and ${dropped} dropped lines.`
 				);
 			}
-			const short = runs.client.filter((x) => x.held < Math.min(MAX_BUFFER, x.entries));
+			const short = clientRuns.filter((x) => x.held < Math.min(MAX_BUFFER, x.entries));
 			if (short.length)
 				notes.push(
 					`${v.key}: the store held fewer lines than it received in ${short.length} runs.`
@@ -264,10 +346,17 @@ export const browserIngest: BenchCase = {
 				'real simulator lines, or the compact fixture lines the hub tests use (mean JSON size: ' +
 				`${profileSizes}). Entries are counted in requestAnimationFrame samples; for (b) the count is ` +
 				'what the published `logs` store shows (it is subscribed, so it materialises its array each ' +
-				`frame as \`$logs\` does). Each measurement: connect, warm up ${warmupMs} ms from the first ` +
-				`entry, count for ${measureMs} ms, disconnect, collect garbage. The three modes run one after ` +
-				'another in each repeat (order rotated), and the ratios are taken within a repeat. (a)/(c) is ' +
-				'given because (b) cannot beat (a): it bounds (b)/(c).',
+				`frame as \`$logs\` does). (b) uses the client's default transport: frames received and ` +
+				"decoded on the main thread; (b worker) is the same client with `transport: 'worker'` (a " +
+				'dedicated Worker receives and decodes, the main thread takes decoded messages by structured ' +
+				"clone). (d1) and (d2) are partysocket's and reconnecting-websocket's reconnecting sockets with " +
+				'the glue a developer would write around them (subscribe on open, JSON.parse, hand log entries ' +
+				'to our log store through its StreamClient interface; no validation, ordering or resume: ' +
+				'bench/page/peers.ts). Each measurement: connect, warm up ' +
+				`${warmupMs} ms from the first entry, count for ${measureMs} ms, disconnect, collect garbage. ` +
+				'The six modes run one after another in each repeat (order rotated), and the ratios are ' +
+				'taken within a repeat. (a)/(c) bounds (b)/(c), which cannot beat (a); the worker ' +
+				'transport takes the parsing off the main thread, so (b worker) could, given a spare core.',
 			params: {
 				repeats,
 				warmupMs,

@@ -7,6 +7,8 @@
  */
 import type { Page } from '../cdp';
 import type { RenderOptions, RenderResult } from '../page/api';
+
+type Transport = NonNullable<RenderOptions['transport']>;
 import type { BarCheck, BenchCase, Figure } from '../lib/case';
 import { simulatorEntries } from '../lib/entries';
 import { startFrameServer, type FrameServer } from '../lib/frame-server';
@@ -28,10 +30,22 @@ export const browserRender: BenchCase = {
 		const measureMs = ctx.quick ? 2_000 : 5_000;
 		const rates = ctx.quick ? QUICK_RATES : RATES;
 		const entries = simulatorEntries(2_000);
+		// BENCH_RENDER_TRANSPORT=worker: the client decodes in a Web Worker instead of on its default
+		// main thread; `both`: each window runs with the default and then with `worker`, for a
+		// comparison under the same load (figures of the latter end in `.worker`).
+		const env = process.env.BENCH_RENDER_TRANSPORT;
+		const transports: (Transport | undefined)[] =
+			env === 'both'
+				? [undefined, 'worker']
+				: [env === 'main' || env === 'worker' ? env : undefined];
+		const keyOf = (rate: number, transport: Transport | undefined) =>
+			env === 'both' && transport === 'worker' ? `${rate}.worker` : String(rate);
 		const browser = await ctx.browser();
 		let server: FrameServer | undefined;
 		let page: Page | undefined;
-		const results = new Map<number, RenderResult[]>(rates.map((r) => [r, []]));
+		const results = new Map<string, RenderResult[]>(
+			rates.flatMap((r) => transports.map((t) => [keyOf(r, t), []] as [string, RenderResult[]]))
+		);
 		try {
 			server = await startFrameServer(ctx.pageDir, { simulator: entries });
 			page = await browser.newPage('about:blank', { isolated: true });
@@ -42,8 +56,9 @@ export const browserRender: BenchCase = {
 				mobile: false
 			});
 			await page.goto(`${server.origins[0]}/`, 'window.kecsBench && window.kecsBench.ready');
-			const run = (rate: number, warm: number, measure: number) => {
+			const run = (rate: number, warm: number, measure: number, transport = transports[0]) => {
 				const options: RenderOptions = {
+					...(transport ? { transport } : {}),
 					url: server!.wsUrl(server!.origins[0], {
 						n: Math.max(1, Math.round(rate / FRAMES_PER_SECOND)),
 						rate,
@@ -60,26 +75,50 @@ export const browserRender: BenchCase = {
 			await run(1_000, 200, 500);
 			for (let r = 0; r < repeats; r++) {
 				for (const rate of rates) {
-					await page.send('HeapProfiler.collectGarbage');
-					// BENCH_RENDER_PROFILE=dir: a CPU profile of the page per rate, for finding hot spots.
-					const profileDir = process.env.BENCH_RENDER_PROFILE;
-					if (profileDir) {
-						await page.send('Profiler.enable');
-						await page.send('Profiler.start');
+					for (const transport of transports) {
+						const key = keyOf(rate, transport);
+						await page.send('HeapProfiler.collectGarbage');
+						// BENCH_RENDER_PROFILE=dir: a CPU profile of the page per rate, for finding hot spots.
+						const profileDir = process.env.BENCH_RENDER_PROFILE;
+						if (profileDir) {
+							await page.send('Profiler.enable');
+							await page.send('Profiler.start');
+						}
+						// BENCH_RENDER_TRACE=dir: a trace of every renderer thread (the decoding worker's
+						// too, with V8 CPU samples), for `node scripts/trace-summary.js` or Perfetto.
+						const traceDir = process.env.BENCH_RENDER_TRACE;
+						const stopTrace = traceDir
+							? await page.trace([
+									'toplevel',
+									'v8',
+									'devtools.timeline',
+									'disabled-by-default-devtools.timeline',
+									'disabled-by-default-v8.cpu_profiler'
+								])
+							: undefined;
+						const result = await run(rate, warmupMs, measureMs, transport);
+						if (stopTrace) {
+							const events = await stopTrace();
+							const { writeFile } = await import('node:fs/promises');
+							await writeFile(
+								`${traceDir}/render-${key}.trace.json`,
+								JSON.stringify({ traceEvents: events })
+							);
+						}
+						if (profileDir) {
+							const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
+							const { writeFile } = await import('node:fs/promises');
+							await writeFile(`${profileDir}/render-${key}.cpuprofile`, JSON.stringify(profile));
+						}
+						results.get(key)!.push(result);
+						ctx.log(
+							`  ${rate.toLocaleString('en-US')}/s #${r + 1}: ${result.fps.toFixed(1)} fps, p95 frame ` +
+								`${result.p95FrameMs.toFixed(1)} ms, ${result.longTasks} long tasks, latency p50 ` +
+								`${Math.round(result.latencyP50Ms)} ms p95 ${Math.round(result.latencyP95Ms)} ms, ` +
+								`took ${Math.round(result.entriesPerSecond).toLocaleString('en-US')}/s, ${result.rowsInDom} rows in the DOM, ` +
+								`transport ${result.transport}`
+						);
 					}
-					const result = await run(rate, warmupMs, measureMs);
-					if (profileDir) {
-						const { profile } = await page.send<{ profile: unknown }>('Profiler.stop');
-						const { writeFile } = await import('node:fs/promises');
-						await writeFile(`${profileDir}/render-${rate}.cpuprofile`, JSON.stringify(profile));
-					}
-					results.get(rate)!.push(result);
-					ctx.log(
-						`  ${rate.toLocaleString('en-US')}/s #${r + 1}: ${result.fps.toFixed(1)} fps, p95 frame ` +
-							`${result.p95FrameMs.toFixed(1)} ms, ${result.longTasks} long tasks, latency p50 ` +
-							`${Math.round(result.latencyP50Ms)} ms p95 ${Math.round(result.latencyP95Ms)} ms, ` +
-							`took ${Math.round(result.entriesPerSecond).toLocaleString('en-US')}/s, ${result.rowsInDom} rows in the DOM`
-					);
 				}
 			}
 		} finally {
@@ -91,84 +130,88 @@ export const browserRender: BenchCase = {
 		const bars: BarCheck[] = [];
 		const notes: string[] = [];
 		for (const rate of rates) {
-			const rs = results.get(rate)!;
-			const at = `at ${rate.toLocaleString('en-US')} entries/s`;
-			const k = String(rate);
-			figures.push(
-				{
-					key: `fps.${k}`,
-					label: `frames per second ${at}`,
-					unit: 'fps',
-					summary: summarize(rs.map((x) => x.fps)),
-					digits: 1
-				},
-				{
-					key: `p95_frame_ms.${k}`,
-					label: '↳ p95 frame interval',
-					unit: 'ms',
-					summary: summarize(rs.map((x) => x.p95FrameMs)),
-					digits: 1
-				},
-				{
-					key: `max_frame_ms.${k}`,
-					label: '↳ longest frame interval',
-					unit: 'ms',
-					summary: summarize(rs.map((x) => x.maxFrameMs)),
-					digits: 1
-				},
-				{
-					key: `long_tasks.${k}`,
-					label: '↳ long tasks (≥ 50 ms) in the window',
-					unit: '',
-					summary: summarize(rs.map((x) => x.longTasks))
-				},
-				{
-					key: `latency_p50_ms.${k}`,
-					label: '↳ server → screen latency, median',
-					unit: 'ms',
-					summary: summarize(rs.map((x) => x.latencyP50Ms))
-				},
-				{
-					key: `latency_p95_ms.${k}`,
-					label: '↳ server → screen latency, p95',
-					unit: 'ms',
-					summary: summarize(rs.map((x) => x.latencyP95Ms))
-				},
-				{
-					key: `taken_per_s.${k}`,
-					label: '↳ entries/s the store took (keeping up means ≈ the rate)',
-					unit: 'entries/s',
-					summary: summarize(rs.map((x) => x.entriesPerSecond))
-				},
-				{
-					key: `rows_in_dom.${k}`,
-					label: '↳ log rows in the DOM (windowed list)',
-					unit: '',
-					summary: summarize(rs.map((x) => x.rowsInDom))
-				}
-			);
-			if (rate === 100_000) {
-				const fps = summarize(rs.map((x) => x.fps)).median;
-				const longTasks = rs.reduce((s, x) => s + x.longTasks, 0);
-				bars.push({
-					label: 'LogViewer holds 60 fps with no long task at 100,000 entries/s',
-					value: `${fps.toFixed(1)} fps, ${longTasks} long tasks in ${rs.length} windows`,
-					met: fps >= 57 && longTasks === 0,
-					source: 'issues 5, 7'
-				});
-			}
-			const behind = rs.filter((x) => x.entriesPerSecond < rate * 0.9);
-			if (behind.length) {
-				notes.push(
-					`${rate.toLocaleString('en-US')}/s: in ${behind.length} of ${rs.length} windows the store took less than 90% of the rate (the page fell behind; the server held frames back).`
+			for (const transport of transports) {
+				const k = keyOf(rate, transport);
+				const rs = results.get(k)!;
+				const on = k.endsWith('.worker') ? ', transport worker' : '';
+				const at = `at ${rate.toLocaleString('en-US')} entries/s${on}`;
+				figures.push(
+					{
+						key: `fps.${k}`,
+						label: `frames per second ${at}`,
+						unit: 'fps',
+						summary: summarize(rs.map((x) => x.fps)),
+						digits: 1
+					},
+					{
+						key: `p95_frame_ms.${k}`,
+						label: '↳ p95 frame interval',
+						unit: 'ms',
+						summary: summarize(rs.map((x) => x.p95FrameMs)),
+						digits: 1
+					},
+					{
+						key: `max_frame_ms.${k}`,
+						label: '↳ longest frame interval',
+						unit: 'ms',
+						summary: summarize(rs.map((x) => x.maxFrameMs)),
+						digits: 1
+					},
+					{
+						key: `long_tasks.${k}`,
+						label: '↳ long tasks (≥ 50 ms) in the window',
+						unit: '',
+						summary: summarize(rs.map((x) => x.longTasks))
+					},
+					{
+						key: `latency_p50_ms.${k}`,
+						label: '↳ server → screen latency, median',
+						unit: 'ms',
+						summary: summarize(rs.map((x) => x.latencyP50Ms))
+					},
+					{
+						key: `latency_p95_ms.${k}`,
+						label: '↳ server → screen latency, p95',
+						unit: 'ms',
+						summary: summarize(rs.map((x) => x.latencyP95Ms))
+					},
+					{
+						key: `taken_per_s.${k}`,
+						label: '↳ entries/s the store took (keeping up means ≈ the rate)',
+						unit: 'entries/s',
+						summary: summarize(rs.map((x) => x.entriesPerSecond))
+					},
+					{
+						key: `rows_in_dom.${k}`,
+						label: '↳ log rows in the DOM (windowed list)',
+						unit: '',
+						summary: summarize(rs.map((x) => x.rowsInDom))
+					}
 				);
+				if (rate === 100_000 && !on) {
+					const fps = summarize(rs.map((x) => x.fps)).median;
+					const longTasks = rs.reduce((s, x) => s + x.longTasks, 0);
+					bars.push({
+						label: 'LogViewer holds 60 fps with no long task at 100,000 entries/s',
+						value: `${fps.toFixed(1)} fps, ${longTasks} long tasks in ${rs.length} windows`,
+						met: fps >= 57 && longTasks === 0,
+						source: 'issues 5, 7'
+					});
+				}
+				const behind = rs.filter((x) => x.entriesPerSecond < rate * 0.9);
+				if (behind.length) {
+					notes.push(
+						`${rate.toLocaleString('en-US')}/s${on}: in ${behind.length} of ${rs.length} windows the store took less than 90% of the rate (the page fell behind; the server held frames back).`
+					);
+				}
 			}
 		}
 		return {
 			method:
 				'One Chromium tab (launched directly, driven over CDP, viewport 1280 × 800) mounts the ' +
 				"dashboard's LogViewer (src/lib/components/LogViewer.svelte, built for production) on our " +
-				'ConnectionClient and log store (maxBufferSize 10,000), following the newest line. The bench ' +
+				'ConnectionClient (its default transport: frames received and decoded on the main thread) and log ' +
+				'store (maxBufferSize 10,000), following the newest line. The bench ' +
 				'server sends one frame every 50 ms with rate / 20 entries, as the gateway batches, and ' +
 				'stamps every entry with its send time. Frames per second and intervals come from ' +
 				'requestAnimationFrame; long tasks from a PerformanceObserver; latency is measured at each ' +
@@ -182,6 +225,7 @@ export const browserRender: BenchCase = {
 				measureMs,
 				rates,
 				maxBufferSize: MAX_BUFFER,
+				transports: transports.map((t) => t ?? 'main (default)'),
 				browser: browser.version
 			},
 			figures,

@@ -7,10 +7,16 @@
  * - `bare`: a WebSocket whose handler only JSON-parses (the browser's limit).
  * - `client`: our whole client path: `ConnectionClient` (statechart, codec validation,
  *   subscription registry) into `createLogStream`'s ring, with its `logs` store subscribed so it
- *   materialises once per frame as `$logs` does in a component.
+ *   materialises once per frame as `$logs` does in a component. With the client's default
+ *   transport: frames received and decoded on the main thread.
+ * - `client_worker`: the same with `transport: 'worker'` (frames received and decoded in a Worker,
+ *   src/lib/connection/worker-socket.ts), for comparison.
  * - `guide`: the KECS guide's approach: JSON.parse, then `logs = [...logs, e].slice(-max)` per entry.
+ * - `partysocket`, `reconnecting_websocket`: (d) that wrapper's reconnecting socket with the glue a
+ *   developer would write (JSON.parse, hand entries over) feeding the same log store (peers.ts).
  */
-export type IngestMode = 'bare' | 'client' | 'guide';
+export type IngestMode =
+	'bare' | 'client' | 'client_worker' | 'guide' | 'partysocket' | 'reconnecting_websocket';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -46,6 +52,8 @@ export interface RunStatus {
 	dropped: number;
 	/** Store publications so far (`client` only). */
 	publications: number;
+	/** Where the client decoded frames (`client` modes only: its `stats.transport`). */
+	transport?: 'worker' | 'main';
 }
 
 /** What {@link KecsBench.ingest} returns. */
@@ -72,6 +80,8 @@ export interface RenderOptions {
 	warmupMs: number;
 	/** Length of the window, in ms. */
 	measureMs: number;
+	/** The client's transport. Default its own default (`main`). */
+	transport?: 'worker' | 'main';
 }
 
 /** What {@link KecsBench.render} measured over its window. */
@@ -92,6 +102,8 @@ export interface RenderResult {
 	/** The most log rows in the DOM at once (the windowed list keeps this small). */
 	rowsInDom: number;
 	frames: number;
+	/** Where the client decoded frames (its `stats.transport`). */
+	transport: 'worker' | 'main';
 }
 
 /** `window.kecsBench`. */

@@ -17,6 +17,7 @@ import type {
 	RunOptions,
 	RunStatus
 } from './api';
+import { PeerStreamClient, type PeerKind } from './peers';
 import { render } from './render';
 
 /** The bench server numbers every stream from here (bench/lib/entries.ts). */
@@ -126,9 +127,13 @@ function guide(url: string, max: number): Probe {
 	};
 }
 
-/** (b) Ours: connection statechart, codec, registry, ring, store. */
-function client(url: string, max: number): Probe {
-	// The browser's own WebSocket, only remembered so `stop` can wait for it to close.
+/**
+ * (b) Ours: connection statechart, codec, registry, ring, store. `main`: the client's default
+ * transport (frames decoded on this thread); `worker`: received and decoded in a Worker.
+ */
+function client(url: string, max: number, transport: 'worker' | 'main'): Probe {
+	// The browser's own WebSocket, only remembered so `stop` can wait for it to close (the worker
+	// transport's socket lives in the worker: `whenDisposed` waits for that one).
 	const sockets: WebSocket[] = [];
 	class TrackedWebSocket extends WebSocket {
 		constructor(url: string | URL, protocols?: string | string[]) {
@@ -138,11 +143,14 @@ function client(url: string, max: number): Probe {
 	}
 	const connection = new ConnectionClient(
 		{ url },
-		{
-			// The DOM types its handlers more narrowly than the client's structural interface; the
-			// client falls back to this same constructor (`globalThis.WebSocket`) by default.
-			WebSocketImpl: TrackedWebSocket as unknown as WebSocketConstructor
-		}
+		transport === 'main'
+			? {
+					// The client's default; the tracked constructor lets `stop` wait for the socket.
+					// The DOM types its handlers more narrowly than the client's structural interface;
+					// the client falls back to this same constructor (`globalThis.WebSocket`) by default.
+					WebSocketImpl: TrackedWebSocket as unknown as WebSocketConstructor
+				}
+			: { transport: 'worker' }
 	);
 	const stream = createLogStream(connection, { maxBufferSize: max });
 	let at = performance.now();
@@ -167,20 +175,58 @@ function client(url: string, max: number): Probe {
 		status: () => {
 			const stats = connection.stats;
 			return {
-				mode: 'client',
+				mode: transport === 'main' ? 'client' : 'client_worker',
 				entries: entries(),
 				held,
 				frames: stats.messagesIn,
 				invalid: stats.invalidFrames,
 				dropped,
-				publications
+				publications,
+				transport: stats.transport
 			};
 		},
 		stop: () => {
 			offLogs();
 			offDropped();
 			connection.dispose();
-			return Promise.all(sockets.map(closed)).then(() => {});
+			return Promise.all([...sockets.map(closed), connection.whenDisposed()]).then(() => {});
+		}
+	};
+}
+
+/** (d) A peer's reconnecting socket and hand-written glue feeding the same log store. */
+function peer(kind: PeerKind, url: string, max: number): Probe {
+	const glue = new PeerStreamClient(kind, url);
+	const stream = createLogStream(glue, { maxBufferSize: max });
+	let at = performance.now();
+	let lastSeq = -1;
+	let held = 0;
+	let publications = 0;
+	const offLogs = stream.logs.subscribe((logs: LogEntry[]) => {
+		publications++;
+		const last = logs[logs.length - 1];
+		if (last) {
+			lastSeq = last.seq;
+			held = logs.length;
+			at = performance.now();
+		}
+	});
+	const entries = () => (lastSeq < 0 ? 0 : lastSeq - FIRST_SEQ + 1);
+	return {
+		sample: () => ({ at, entries: entries() }),
+		status: () => ({
+			mode: kind,
+			entries: entries(),
+			held,
+			frames: glue.frames,
+			invalid: 0,
+			dropped: 0,
+			publications
+		}),
+		stop: () => {
+			offLogs();
+			glue.close();
+			return new Promise<void>((resolve) => setTimeout(resolve, 50));
 		}
 	};
 }
@@ -189,7 +235,10 @@ function probe(options: RunOptions): Probe {
 	const modes: Record<IngestMode, () => Probe> = {
 		bare: () => bare(options.url),
 		guide: () => guide(options.url, options.maxBufferSize),
-		client: () => client(options.url, options.maxBufferSize)
+		client: () => client(options.url, options.maxBufferSize, 'main'),
+		client_worker: () => client(options.url, options.maxBufferSize, 'worker'),
+		partysocket: () => peer('partysocket', options.url, options.maxBufferSize),
+		reconnecting_websocket: () => peer('reconnecting_websocket', options.url, options.maxBufferSize)
 	};
 	return modes[options.mode]();
 }

@@ -30,7 +30,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 	const box = document.createElement('div');
 	box.style.cssText = 'position:fixed;inset:0;display:flex;flex-direction:column';
 	document.body.append(box);
-	const connection = new ConnectionClient({ url: options.url });
+	// The client's default transport (frames decoded on the main thread) unless the case asks otherwise.
+	const connection = new ConnectionClient(
+		{ url: options.url },
+		options.transport ? { transport: options.transport } : {}
+	);
 	const stream = createLogStream(connection, { maxBufferSize: options.maxBufferSize });
 	// The ring view the LogViewer itself reads (subscribing to `logs` would build a 10,000-entry
 	// array every frame, work the dashboard never does).
@@ -111,6 +115,9 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 		connection.dispose();
 		box.remove();
 	});
+	const transport = connection.stats.transport;
+	// The next run must not share the machine with this one's socket (or its worker).
+	await connection.whenDisposed();
 
 	const sortedIntervals = [...intervals].sort((a, b) => a - b);
 	const sortedLatency = [...latencies].sort((a, b) => a - b);
@@ -126,6 +133,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 		latencyP95Ms: quantile(sortedLatency, 0.95),
 		entriesPerSecond: seqAtEnd >= 0 && seqAtStart >= 0 ? (seqAtEnd - seqAtStart) / seconds : 0,
 		rowsInDom: maxRows,
-		frames: intervals.length
+		frames: intervals.length,
+		transport
 	};
 }

@@ -36,6 +36,23 @@ describe('ConnectionStatus', () => {
 		expect(screen.queryByRole('button')).toBeNull();
 	});
 
+	it('says where frames are decoded, and why not in the worker when it failed', () => {
+		const { unmount } = render(ConnectionStatus, { view: view('open', { transport: 'worker' }) });
+		const stat = () => screen.getByTestId('connection-transport');
+		expect(stat().dataset.transport).toBe('worker');
+		expect(stat().textContent).toContain('worker');
+		expect(stat().title).toMatch(/Web Worker/);
+		unmount();
+		render(ConnectionStatus, {
+			view: view('open', {
+				transport: 'main',
+				transportFallback: 'decoding worker unavailable: blocked'
+			})
+		});
+		expect(stat().dataset.transport).toBe('main');
+		expect(stat().title).toMatch(/main thread \(decoding worker unavailable: blocked\)/);
+	});
+
 	it('counts down to the next retry, offers Retry now, and says why the link was lost', async () => {
 		vi.useFakeTimers();
 		vi.setSystemTime(100_000);

@@ -30,11 +30,22 @@ import {
 import type { DropCounts, MessageClass } from './outbox';
 import type { WebSocketConstructor } from './socket';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions';
+import { WorkerTransport, type TransportKind, type WorkerLike } from './worker-socket';
 
 /** Options of a `ConnectionClient` beyond the connection's own config. */
 export interface ClientOptions {
-	/** WebSocket constructor (`ws` in Node, a fake in tests). Default `globalThis.WebSocket`. */
+	/**
+	 * Where frames are received and decoded: `worker` (a dedicated Web Worker owns the socket and
+	 * decodes; this thread takes decoded messages) or `main` (this thread). Default `main`: on the
+	 * 2-core machines we measure on, the worker's structured clone costs more in total than it
+	 * saves the main thread (docs/connection.md, "Worker transport", has the figures); `worker`
+	 * needs a `Worker` (browsers) and keeps rendering smoother only when the tab is overloaded.
+	 */
+	transport?: TransportKind;
+	/** WebSocket constructor (`ws` in Node, a fake in tests), for the `main` transport. Default `globalThis.WebSocket`. */
 	WebSocketImpl?: WebSocketConstructor;
+	/** Starts the decoding worker of the `worker` transport. Default worker-socket.ts `startSocketWorker`. */
+	createWorker?: () => WorkerLike;
 	/** `window`-like target whose network/visibility events the client follows. Default none. */
 	target?: BrowserTarget;
 	/** XState clock (a `SimulatedClock` in tests). Default real timers. */
@@ -103,6 +114,10 @@ export interface ConnectionStats {
 	epoch: string | null;
 	/** Ping period in effect. */
 	heartbeatInterval: number;
+	/** Where frames are received and decoded: `worker` or `main` (this thread). */
+	transport: TransportKind;
+	/** Why frames are decoded on this thread although the worker transport was asked for, else null. */
+	transportFallback: string | null;
 }
 
 /** XState's clock interface (not exported by name). */
@@ -136,6 +151,9 @@ export class ConnectionClient {
 	private readonly invalidListeners = new Set<Listener<DecodeError>>();
 	private readonly timeout: number;
 	private detachTarget: (() => void) | undefined;
+	/** The worker transport, when asked for (else sockets come from `WebSocketImpl`). */
+	private readonly transport: WorkerTransport | undefined;
+	private disposal: Promise<void> | undefined;
 	private ids = 0;
 	private readonly idPrefix = Math.random().toString(36).slice(2, 6);
 
@@ -145,6 +163,18 @@ export class ConnectionClient {
 		const clock = options.clock;
 		const clockNow = (clock as { now?: () => number } | undefined)?.now;
 		const now = options.now ?? (clockNow ? () => clockNow.call(clock) : Date.now);
+		const kind = options.transport ?? 'main';
+		this.transport =
+			kind === 'worker'
+				? new WorkerTransport({
+						...(options.createWorker ? { createWorker: options.createWorker } : {}),
+						fallback: options.WebSocketImpl,
+						onChange: () => {
+							for (const notify of this.changeListeners) notify();
+						}
+					})
+				: undefined;
+		const WebSocketImpl = this.transport?.WebSocketImpl ?? options.WebSocketImpl;
 		this.actor = createActor(connectionMachine, {
 			input: {
 				config,
@@ -155,7 +185,7 @@ export class ConnectionClient {
 					fanOut(this.messageListeners, message);
 					for (const notify of this.changeListeners) notify();
 				},
-				...(options.WebSocketImpl ? { WebSocketImpl: options.WebSocketImpl } : {}),
+				...(WebSocketImpl ? { WebSocketImpl } : {}),
 				...(options.random ? { random: options.random } : {}),
 				online: options.target?.navigator?.onLine ?? true
 			},
@@ -195,7 +225,9 @@ export class ConnectionClient {
 			pendingRequests: c.rt.requests.size,
 			subscriptions: this.registry.size,
 			epoch: c.link.epoch,
-			heartbeatInterval: c.link.heartbeatInterval
+			heartbeatInterval: c.link.heartbeatInterval,
+			transport: this.transport?.kind ?? 'main',
+			transportFallback: this.transport?.fallbackReason ?? null
 		};
 	}
 
@@ -351,16 +383,26 @@ export class ConnectionClient {
 		return detach;
 	}
 
-	/** Disconnect, stop listening to the window and stop the actor. */
+	/** Disconnect, stop listening to the window, stop the actor and end the decoding worker. */
 	dispose(): void {
 		this.detachTarget?.();
 		if (this.actor.getSnapshot().status === 'active') {
 			this.disconnect(1000, 'client disposed');
 			this.actor.stop();
 		}
+		this.disposal ??= this.transport?.dispose() ?? Promise.resolve();
 		this.messageListeners.clear();
 		this.changeListeners.clear();
 		this.invalidListeners.clear();
+	}
+
+	/**
+	 * Resolves once `dispose` has let go of the network: the decoding worker closed its socket and
+	 * ended (or was terminated after ~2 s). At once with the main-thread transport, whose socket
+	 * closes on its own, and before `dispose` is called.
+	 */
+	whenDisposed(): Promise<void> {
+		return this.disposal ?? Promise.resolve();
 	}
 
 	private nextId(): string {

@@ -69,9 +69,18 @@ export { Outbox, type DropCounts, type MessageClass, type OutboxEntry } from './
 export {
 	socketActor,
 	type SocketInput,
+	type SocketMessageEvent,
 	type WebSocketConstructor,
 	type WebSocketLike
 } from './socket';
+export {
+	restorePrototypes,
+	startSocketWorker,
+	WorkerTransport,
+	type TransportKind,
+	type WorkerLike,
+	type WorkerTransportOptions
+} from './worker-socket';
 export {
 	SubscriptionRegistry,
 	type ItemsMeta,

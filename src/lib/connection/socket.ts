@@ -4,14 +4,30 @@
  * keeps time: every deadline is a named delay in the machine.
  */
 import { fromCallback } from 'xstate';
-import { decodeServerFrame, type DecodeError, type ServerMessage } from '$lib/protocol';
+import {
+	decodeServerFrame,
+	type DecodeError,
+	type DecodeResult,
+	type ServerMessage
+} from '$lib/protocol';
+import { frameSize } from './frame-size';
+
+/**
+ * A message event. The worker transport's (worker-socket.ts) carry the frame already decoded
+ * (`decoded`, with its size in `bytes`) and no `data`; everyone else's carry `data` only.
+ */
+export interface SocketMessageEvent {
+	data: unknown;
+	decoded?: DecodeResult<ServerMessage>;
+	bytes?: number;
+}
 
 /** The part of the WebSocket API this module uses (met by browsers, `ws` and the test fake). */
 export interface WebSocketLike {
 	readonly readyState: number;
 	binaryType?: string;
 	onopen: ((event: unknown) => void) | null;
-	onmessage: ((event: { data: unknown }) => void) | null;
+	onmessage: ((event: SocketMessageEvent) => void) | null;
 	onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
 	onerror: ((event: unknown) => void) | null;
 	send(data: string): void;
@@ -56,13 +72,6 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 const noop = () => {};
-
-function frameSize(data: unknown): number {
-	if (typeof data === 'string') return data.length;
-	if (data instanceof ArrayBuffer) return data.byteLength;
-	if (ArrayBuffer.isView(data)) return data.byteLength;
-	return 0;
-}
 
 /**
  * Open `input.url` and translate the socket's callbacks into machine events. A frame that fails
@@ -122,8 +131,9 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
 
 		socket.onopen = () => sendBack({ type: 'socket.opened' });
 		socket.onmessage = (event) => {
-			const bytes = frameSize(event.data);
-			const result = decodeServerFrame(event.data);
+			const decoded = event.decoded;
+			const bytes = decoded ? (event.bytes ?? 0) : frameSize(event.data);
+			const result = decoded ?? decodeServerFrame(event.data);
 			if (!result.ok) sendBack({ type: 'socket.invalid', error: result.error, bytes });
 			else if (!input.fastLane?.(result.message, bytes)) {
 				sendBack({ type: 'socket.message', message: result.message, bytes });

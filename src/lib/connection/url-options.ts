@@ -3,6 +3,7 @@
  * `/websocket-demo?heartbeatInterval=2000&pongTimeout=1000&reconnectInterval=200`.
  */
 import type { WebSocketConfig } from './config';
+import type { TransportKind } from './worker-socket';
 
 /** The numeric options that may come from the query string. */
 export const URL_OPTIONS = [
@@ -26,4 +27,13 @@ export function connectionOptionsFromUrl(params: URLSearchParams): Partial<WebSo
 		if (Number.isFinite(value) && value >= 0) out[name] = value;
 	}
 	return out;
+}
+
+/**
+ * `?transport=worker` (or `main`): which thread receives and decodes frames (`ClientOptions`
+ * `transport`). Anything else, or nothing, leaves the default (the main thread).
+ */
+export function transportFromUrl(params: URLSearchParams): TransportKind | undefined {
+	const raw = params.get('transport');
+	return raw === 'main' || raw === 'worker' ? raw : undefined;
 }

@@ -128,7 +128,9 @@ export const EMPTY_STATS: ConnectionStats = {
 	pendingRequests: 0,
 	subscriptions: 0,
 	epoch: null,
-	heartbeatInterval: 0
+	heartbeatInterval: 0,
+	transport: 'main',
+	transportFallback: null
 };
 
 /** The view of a client (or of no client, during SSR). */
