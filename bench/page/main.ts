@@ -128,6 +128,38 @@ function guide(url: string, max: number): Probe {
 }
 
 /**
+ * Watch a log store as `$logs` would (subscribed, so it materialises each frame): the entries it
+ * shows (the bench server numbers them consecutively, so the last seq is an exact count), when
+ * that count was current, and what it holds, published and reported dropped.
+ */
+function watchLogStore(stream: ReturnType<typeof createLogStream>) {
+	let at = performance.now();
+	let lastSeq = -1;
+	let held = 0;
+	let publications = 0;
+	let dropped = 0;
+	const offLogs = stream.logs.subscribe((logs: LogEntry[]) => {
+		publications++;
+		const last = logs[logs.length - 1];
+		if (last) {
+			lastSeq = last.seq;
+			held = logs.length;
+			at = performance.now();
+		}
+	});
+	const offDropped = stream.dropped.subscribe((n) => (dropped = n));
+	const entries = () => (lastSeq < 0 ? 0 : lastSeq - FIRST_SEQ + 1);
+	return {
+		sample: () => ({ at, entries: entries() }),
+		counts: () => ({ entries: entries(), held, dropped, publications }),
+		off: () => {
+			offLogs();
+			offDropped();
+		}
+	};
+}
+
+/**
  * (b) Ours: connection statechart, codec, registry, ring, store. `main`: the client's default
  * transport (frames decoded on this thread); `worker`: received and decoded in a Worker.
  */
@@ -152,42 +184,22 @@ function client(url: string, max: number, transport: 'worker' | 'main'): Probe {
 				}
 			: { transport: 'worker' }
 	);
-	const stream = createLogStream(connection, { maxBufferSize: max });
-	let at = performance.now();
-	let lastSeq = -1;
-	let held = 0;
-	let publications = 0;
-	let dropped = 0;
-	const offLogs = stream.logs.subscribe((logs: LogEntry[]) => {
-		publications++;
-		const last = logs[logs.length - 1];
-		if (last) {
-			lastSeq = last.seq;
-			held = logs.length;
-			at = performance.now();
-		}
-	});
-	const offDropped = stream.dropped.subscribe((n) => (dropped = n));
+	const watch = watchLogStore(createLogStream(connection, { maxBufferSize: max }));
 	connection.connect();
-	const entries = () => (lastSeq < 0 ? 0 : lastSeq - FIRST_SEQ + 1);
 	return {
-		sample: () => ({ at, entries: entries() }),
+		sample: watch.sample,
 		status: () => {
 			const stats = connection.stats;
 			return {
 				mode: transport === 'main' ? 'client' : 'client_worker',
-				entries: entries(),
-				held,
+				...watch.counts(),
 				frames: stats.messagesIn,
 				invalid: stats.invalidFrames,
-				dropped,
-				publications,
 				transport: stats.transport
 			};
 		},
 		stop: () => {
-			offLogs();
-			offDropped();
+			watch.off();
 			connection.dispose();
 			return Promise.all([...sockets.map(closed), connection.whenDisposed()]).then(() => {});
 		}
@@ -197,34 +209,12 @@ function client(url: string, max: number, transport: 'worker' | 'main'): Probe {
 /** (d) A peer's reconnecting socket and hand-written glue feeding the same log store. */
 function peer(kind: PeerKind, url: string, max: number): Probe {
 	const glue = new PeerStreamClient(kind, url);
-	const stream = createLogStream(glue, { maxBufferSize: max });
-	let at = performance.now();
-	let lastSeq = -1;
-	let held = 0;
-	let publications = 0;
-	const offLogs = stream.logs.subscribe((logs: LogEntry[]) => {
-		publications++;
-		const last = logs[logs.length - 1];
-		if (last) {
-			lastSeq = last.seq;
-			held = logs.length;
-			at = performance.now();
-		}
-	});
-	const entries = () => (lastSeq < 0 ? 0 : lastSeq - FIRST_SEQ + 1);
+	const watch = watchLogStore(createLogStream(glue, { maxBufferSize: max }));
 	return {
-		sample: () => ({ at, entries: entries() }),
-		status: () => ({
-			mode: kind,
-			entries: entries(),
-			held,
-			frames: glue.frames,
-			invalid: 0,
-			dropped: 0,
-			publications
-		}),
+		sample: watch.sample,
+		status: () => ({ mode: kind, ...watch.counts(), frames: glue.frames, invalid: 0 }),
 		stop: () => {
-			offLogs();
+			watch.off();
 			glue.close();
 			return new Promise<void>((resolve) => setTimeout(resolve, 50));
 		}
