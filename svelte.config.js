@@ -19,6 +19,7 @@ export default {
 					'../tests/**/*.ts',
 					'../scripts/**/*.ts',
 					'../bench/**/*.ts',
+					'../bench/**/*.svelte',
 					'../docs/examples/**/*.svelte',
 					'../vite.gateway.config.ts',
 					'../playwright.config.ts',

@@ -16,7 +16,7 @@
 import type { Browser, Page } from '../cdp';
 import type { IngestMode, IngestOptions, IngestResult } from '../page/api';
 import type { BarCheck, BenchCase, Figure } from '../lib/case';
-import { compactEntries, meanEntryBytes, simulatorEntries } from '../lib/entries';
+import { compactEntries, meanEntryBytes, minimalEntries, simulatorEntries } from '../lib/entries';
 import { startFrameServer, type FrameServer } from '../lib/frame-server';
 import { summarize } from '../lib/stats';
 
@@ -39,7 +39,7 @@ const MODE_LABEL: Record<IngestMode, string> = {
 };
 const isClient = (mode: IngestMode) => mode === 'client' || mode === 'client_worker';
 
-type Profile = 'simulator' | 'compact';
+type Profile = 'simulator' | 'compact' | 'minimal';
 
 interface Variant {
 	key: string;
@@ -84,6 +84,14 @@ const VARIANTS: Variant[] = [
 		quick: false
 	},
 	{
+		key: 'batched_minimal',
+		label: 'batched (100/frame), minimal entries',
+		perFrame: 100,
+		profile: 'minimal',
+		deflate: false,
+		quick: false
+	},
+	{
 		key: 'batched_deflate',
 		label: 'batched (100/frame), permessage-deflate',
 		perFrame: 100,
@@ -107,10 +115,15 @@ export const browserIngest: BenchCase = {
 		const repeats = ctx.repeats ?? (ctx.quick ? 3 : 7);
 		const warmupMs = ctx.quick ? 200 : 500;
 		const measureMs = ctx.quick ? 500 : 2_000;
-		const variants = VARIANTS.filter((v) => !ctx.quick || v.quick);
+		// BENCH_INGEST_VARIANTS=key,key: only those variants (for a quick look at one of them).
+		const only = process.env.BENCH_INGEST_VARIANTS?.split(',').filter(Boolean);
+		const variants = VARIANTS.filter((v) =>
+			only?.length ? only.includes(v.key) : !ctx.quick || v.quick
+		);
 		const profiles: Record<Profile, ReturnType<typeof simulatorEntries>> = {
 			simulator: simulatorEntries(2_000),
-			compact: compactEntries(2_000)
+			compact: compactEntries(2_000),
+			minimal: minimalEntries(2_000)
 		};
 		const launchedAt = performance.now();
 		const browser = await ctx.browser();
@@ -343,7 +356,8 @@ export const browserIngest: BenchCase = {
 				'One Chromium tab (launched directly, driven over CDP; bench/page/main.ts built with Vite from ' +
 				'`$lib`, minified as in production) connects to the bench WebSocket server on loopback, which ' +
 				"sends pre-built frames with consecutive seqs as fast as the tab's socket drains. Entries: " +
-				'real simulator lines, or the compact fixture lines the hub tests use (mean JSON size: ' +
+				'real simulator lines, the compact fixture lines the hub tests use, or minimal lines (only ' +
+				"the protocol's required fields and a short message; mean JSON size: " +
 				`${profileSizes}). Entries are counted in requestAnimationFrame samples; for (b) the count is ` +
 				'what the published `logs` store shows (it is subscribed, so it materialises its array each ' +
 				`frame as \`$logs\` does). (b) uses the client's default transport: frames received and ` +

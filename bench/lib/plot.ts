@@ -24,7 +24,10 @@ export interface PlotSpec {
 	series: readonly PlotSeries[];
 	width?: number;
 	height?: number;
-	/** Draw steps (a histogram's outline) instead of straight segments. Default true. */
+	/**
+	 * Draw steps (a histogram's outline: value i spans `i · xStep` to `(i + 1) · xStep`, from and
+	 * back to 0) instead of a line through the points (value i at `i · xStep`). Default true.
+	 */
 	steps?: boolean;
 }
 
@@ -48,7 +51,7 @@ const DRAW = String((spec: PlotSpec & { width: number; height: number }) => {
 	const mag = 10 ** Math.floor(Math.log10(yMaxRaw));
 	const yStep = [1, 2, 5, 10].map((k) => k * mag).find((s) => yMaxRaw / s <= 6)!;
 	const yMax = Math.ceil(yMaxRaw / yStep) * yStep;
-	const xMax = n * spec.xStep;
+	const xMax = (spec.steps !== false ? n : Math.max(1, n - 1)) * spec.xStep;
 	const X = (x: number) => pad.left + (x / xMax) * w;
 	const Y = (y: number) => pad.top + h - (y / yMax) * h;
 	g.font = '14px sans-serif';
@@ -93,14 +96,19 @@ const DRAW = String((spec: PlotSpec & { width: number; height: number }) => {
 		g.strokeStyle = s.color;
 		g.lineWidth = 2;
 		g.beginPath();
-		g.moveTo(X(0), Y(0));
-		s.values.forEach((v, i) => {
-			if (spec.steps !== false) {
+		if (spec.steps !== false) {
+			g.moveTo(X(0), Y(0));
+			s.values.forEach((v, i) => {
 				g.lineTo(X(i * spec.xStep), Y(v));
 				g.lineTo(X((i + 1) * spec.xStep), Y(v));
-			} else g.lineTo(X((i + 0.5) * spec.xStep), Y(v));
-		});
-		g.lineTo(X(s.values.length * spec.xStep), Y(0));
+			});
+			g.lineTo(X(s.values.length * spec.xStep), Y(0));
+		} else {
+			s.values.forEach((v, i) => {
+				if (i === 0) g.moveTo(X(0), Y(v));
+				else g.lineTo(X(i * spec.xStep), Y(v));
+			});
+		}
 		g.stroke();
 	}
 	// Legend, between the title and the plot.

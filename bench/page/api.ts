@@ -25,6 +25,14 @@ export interface RunOptions {
 	url: string;
 	/** Lines kept by `client` and `guide`. */
 	maxBufferSize: number;
+	/**
+	 * Render what the run takes (`client` and `guide` only; the memory case, bench/page/views.ts):
+	 * `client` mounts the dashboard's LogViewer on the log stream (which reads the ring view; the
+	 * `logs` store is not subscribed), filling the page and following the newest line; `guide`
+	 * renders every held entry as the guide does (GuideLogList.svelte, a keyed `{#each}`), once per
+	 * animation frame. Default false: nothing is rendered.
+	 */
+	view?: boolean;
 }
 
 /** Options of {@link KecsBench.ingest}. */
@@ -54,6 +62,12 @@ export interface RunStatus {
 	publications: number;
 	/** Where the client decoded frames (`client` modes only: its `stats.transport`). */
 	transport?: 'worker' | 'main';
+	/** With `view`: log rows in the document now. */
+	rowsInDom?: number;
+	/** With `view`: animation frames since the run started (the tab's frame rate). */
+	animationFrames?: number;
+	/** With `view` and `guide`: renders of the list so far (at most one per animation frame). */
+	renders?: number;
 }
 
 /** What {@link KecsBench.ingest} returns. */
@@ -82,6 +96,12 @@ export interface RenderOptions {
 	measureMs: number;
 	/** The client's transport. Default its own default (`main`). */
 	transport?: 'worker' | 'main';
+	/**
+	 * What is on screen: `logviewer` (default) the dashboard's LogViewer on our client path;
+	 * `bare` the baseline, a bare WebSocket + JSON.parse into a plain ring and a bare windowed list
+	 * of plain rows (bench/page/render.ts). `bare` needs the server's `wait=subscribe`.
+	 */
+	view?: 'logviewer' | 'bare';
 }
 
 /** What {@link KecsBench.render} measured over its window. */

@@ -19,6 +19,7 @@ import type {
 } from './api';
 import { PeerStreamClient, type PeerKind } from './peers';
 import { render } from './render';
+import { viewRun, type ViewRun } from './views';
 
 /** The bench server numbers every stream from here (bench/lib/entries.ts). */
 const FIRST_SEQ = 1_000_000_000;
@@ -278,7 +279,8 @@ function ingest(options: IngestOptions): Promise<IngestResult> {
 	});
 }
 
-const runs = new Map<number, Probe>();
+/** Runs started by `start`: a probe, or with `view` a rendered run (views.ts). */
+const runs = new Map<number, ViewRun>();
 let nextHandle = 1;
 
 const api: KecsBench = {
@@ -287,7 +289,7 @@ const api: KecsBench = {
 	render,
 	start(options) {
 		const handle = nextHandle++;
-		runs.set(handle, probe(options));
+		runs.set(handle, options.view ? viewRun(options) : probe(options));
 		return handle;
 	},
 	status(handle) {

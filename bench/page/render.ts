@@ -1,7 +1,7 @@
 /**
  * The render probe: the dashboard's real LogViewer, fed by our whole client path (connection,
  * codec, registry, log store), filling the page (the case sets a 1280 × 800 viewport), following
- * the newest line.
+ * the newest line; or, as the baseline, a bare socket and a bare windowed list of plain rows.
  * While the bench server streams at a set rate it measures what an operator would feel:
  *
  * - frame intervals from `requestAnimationFrame` (fps, p95, the longest);
@@ -25,11 +25,30 @@ function quantile(sorted: readonly number[], q: number): number {
 	return sorted[i]!;
 }
 
-/** Mount the LogViewer on a live stream, measure over the window, tear everything down. */
-export async function render(options: RenderOptions): Promise<RenderResult> {
+/**
+ * What the measuring loop needs from whatever is on screen: the box it fills, the newest seq it
+ * holds, the send time of a held seq, and how to tear it down.
+ */
+interface RenderTarget {
+	box: HTMLElement;
+	newestSeq(): number;
+	/** The timestamp (ms) of the entry with `seq` among the newest items held, if held. */
+	timeOf(seq: number): number | undefined;
+	/** Unmount and close; resolves once the socket (or its worker) has gone. */
+	dispose(): Promise<void>;
+	transport: RenderResult['transport'];
+}
+
+function fillPage(): HTMLElement {
 	const box = document.createElement('div');
 	box.style.cssText = 'position:fixed;inset:0;display:flex;flex-direction:column';
 	document.body.append(box);
+	return box;
+}
+
+/** Ours: the dashboard's LogViewer on ConnectionClient and the log store. */
+function logViewerTarget(options: RenderOptions): RenderTarget {
+	const box = fillPage();
 	// The client's default transport (frames decoded on the main thread) unless the case asks otherwise.
 	const connection = new ConnectionClient(
 		{ url: options.url },
@@ -40,15 +59,138 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 	// array every frame, work the dashboard never does).
 	let view: RingView<LogItem> | undefined;
 	const offView = stream.view.subscribe((value) => (view = value));
-	const newestSeq = (): number => {
-		for (let i = (view?.size ?? 0) - 1; i >= 0; i--) {
-			const item = view!.get(i) as Partial<LogEntry>;
-			if (typeof item.seq === 'number') return item.seq;
-		}
-		return -1;
-	};
 	const viewer = mount(LogViewer, { target: box, props: { stream, title: 'Bench' } });
 	connection.connect();
+	return {
+		box,
+		newestSeq() {
+			for (let i = (view?.size ?? 0) - 1; i >= 0; i--) {
+				const item = view!.get(i) as Partial<LogEntry>;
+				if (typeof item.seq === 'number') return item.seq;
+			}
+			return -1;
+		},
+		timeOf(seq) {
+			const size = view?.size ?? 0;
+			for (let i = size - 1; i >= Math.max(0, size - 200); i--) {
+				const item = view!.get(i) as Partial<LogEntry>;
+				if (item.seq === seq) return item.timestamp?.getTime();
+			}
+			return undefined;
+		},
+		get transport() {
+			return connection.stats.transport;
+		},
+		async dispose() {
+			offView();
+			void unmount(viewer);
+			connection.dispose();
+			box.remove();
+			// The next run must not share the machine with this one's socket (or its worker).
+			await connection.whenDisposed();
+		}
+	};
+}
+
+/** Height of a row of the bare list, in CSS pixels. */
+const BARE_ROW_PX = 19;
+
+interface BareEntry {
+	seq: number;
+	timestamp: string;
+	level: string;
+	message: string;
+}
+
+/**
+ * The physical baseline: a bare WebSocket that JSON-parses each frame into a plain ring of
+ * entries (no validation, ordering, resume or store), and a bare windowed list of plain rows: as
+ * many `div`s as fit, their text set once per animation frame from the newest entries (the guide's
+ * `[timestamp] level: message`). What any page must at least do to show these lines; the gap
+ * between it and the LogViewer is what our client path and component cost.
+ */
+function bareListTarget(options: RenderOptions): RenderTarget {
+	const box = fillPage();
+	box.style.font = '13px/19px monospace';
+	box.style.overflow = 'hidden';
+	const capacity = options.maxBufferSize;
+	const ring: BareEntry[] = new Array<BareEntry>(capacity);
+	let count = 0;
+	const rows: HTMLDivElement[] = [];
+	for (let i = 0; i < Math.ceil(window.innerHeight / BARE_ROW_PX); i++) {
+		const row = document.createElement('div');
+		row.dataset.testid = 'log-row';
+		row.style.cssText = `height:${BARE_ROW_PX}px;white-space:pre;overflow:hidden`;
+		box.append(row);
+		rows.push(row);
+	}
+	const at = (i: number): BareEntry => ring[(count - 1 - i) % capacity]!;
+	const ws = new WebSocket(options.url);
+	ws.onopen = () =>
+		ws.send(JSON.stringify({ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }));
+	ws.onmessage = (event: MessageEvent<string>) => {
+		const message = JSON.parse(event.data) as { type: string; payload: unknown };
+		if (message.type === 'log_batch') {
+			for (const entry of message.payload as BareEntry[]) ring[count++ % capacity] = entry;
+		} else if (message.type === 'log_entry') {
+			ring[count++ % capacity] = message.payload as BareEntry;
+		}
+	};
+	let painted = 0;
+	let raf = 0;
+	const paint = () => {
+		if (painted !== count) {
+			painted = count;
+			const shown = Math.min(rows.length, count, capacity);
+			for (let r = 0; r < rows.length; r++) {
+				const row = rows[r]!;
+				// Oldest shown at the top, newest at the bottom, as a followed log reads.
+				const back = shown - 1 - r;
+				if (back < 0) {
+					row.textContent = '';
+					delete row.dataset.seq;
+					continue;
+				}
+				const e = at(back);
+				row.textContent = `[${e.timestamp}] ${e.level}: ${e.message}`;
+				row.dataset.seq = String(e.seq);
+			}
+		}
+		raf = requestAnimationFrame(paint);
+	};
+	raf = requestAnimationFrame(paint);
+	return {
+		box,
+		newestSeq: () => (count > 0 ? at(0).seq : -1),
+		timeOf(seq) {
+			for (let i = 0; i < Math.min(count, capacity, 200); i++) {
+				const e = at(i);
+				if (e.seq === seq) return Date.parse(e.timestamp);
+			}
+			return undefined;
+		},
+		transport: 'main',
+		async dispose() {
+			cancelAnimationFrame(raf);
+			ws.onmessage = null;
+			box.remove();
+			if (ws.readyState === WebSocket.CLOSED) return;
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, 5_000);
+				ws.addEventListener('close', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+				ws.close(1000);
+			});
+		}
+	};
+}
+
+/** Mount the LogViewer (or the bare list) on a live stream, measure over the window, tear down. */
+export async function render(options: RenderOptions): Promise<RenderResult> {
+	const target = options.view === 'bare' ? bareListTarget(options) : logViewerTarget(options);
+	const { box, newestSeq } = target;
 
 	const longTasks: number[] = [];
 	const observer = new PerformanceObserver((list) => {
@@ -56,16 +198,6 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 	});
 	let measuring = false;
 	observer.observe({ type: 'longtask', buffered: false });
-
-	/** The timestamp (ms) of the entry with `seq` among the newest items of the view, if held. */
-	const timeOf = (seq: number): number | undefined => {
-		const size = view?.size ?? 0;
-		for (let i = size - 1; i >= Math.max(0, size - 200); i--) {
-			const item = view!.get(i) as Partial<LogEntry>;
-			if (item.seq === seq) return item.timestamp?.getTime();
-		}
-		return undefined;
-	};
 
 	const intervals: number[] = [];
 	const latencies: number[] = [];
@@ -91,7 +223,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 			} else if (measuring) {
 				intervals.push(now - lastFrame);
 				maxRows = Math.max(maxRows, rows.length);
-				const sentAt = seq >= 0 ? timeOf(seq) : undefined;
+				const sentAt = seq >= 0 ? target.timeOf(seq) : undefined;
 				if (sentAt !== undefined) latencies.push(Date.now() - sentAt);
 				if (now - measureFrom >= options.measureMs) {
 					seqAtEnd = newestSeq();
@@ -108,16 +240,9 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 			requestAnimationFrame(frame);
 		};
 		requestAnimationFrame(frame);
-	}).finally(() => {
-		observer.disconnect();
-		offView();
-		void unmount(viewer);
-		connection.dispose();
-		box.remove();
-	});
-	const transport = connection.stats.transport;
-	// The next run must not share the machine with this one's socket (or its worker).
-	await connection.whenDisposed();
+	}).finally(() => observer.disconnect());
+	const transport = target.transport;
+	await target.dispose();
 
 	const sortedIntervals = [...intervals].sort((a, b) => a - b);
 	const sortedLatency = [...latencies].sort((a, b) => a - b);
