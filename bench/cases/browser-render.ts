@@ -34,7 +34,11 @@ export const browserRender: BenchCase = {
 		const repeats = ctx.repeats ?? (ctx.quick ? 1 : 3);
 		const warmupMs = ctx.quick ? 500 : 1_000;
 		const measureMs = ctx.quick ? 2_000 : 5_000;
-		const rates = ctx.quick ? QUICK_RATES : RATES;
+		// BENCH_RENDER_RATES=100000,200000: only those rates (for a profile or a trace of one).
+		const onlyRates = process.env.BENCH_RENDER_RATES?.split(',')
+			.map(Number)
+			.filter((r) => r > 0);
+		const rates = onlyRates?.length ? onlyRates : ctx.quick ? QUICK_RATES : RATES;
 		const entries = simulatorEntries(2_000);
 		// Each window runs once per setup: the LogViewer on our client (its default transport, or what
 		// BENCH_RENDER_TRANSPORT says: `worker`, or `both` for the default then `worker`), then the

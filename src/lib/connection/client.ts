@@ -28,9 +28,11 @@ import {
 	type SubscriptionHandle
 } from './machine';
 import type { DropCounts, MessageClass } from './outbox';
-import type { WebSocketConstructor } from './socket';
+import type { WebSocketConstructor, WebSocketLike } from './socket';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions';
-import { WorkerTransport, type TransportKind, type WorkerLike } from './worker-socket';
+// Types only: the worker transport is opt-in, so its code is loaded by `import()` when asked for
+// (see `ConnectionClient.useWorker`) and a default client never downloads it.
+import type { TransportKind, WorkerLike, WorkerTransport } from './worker-socket';
 
 /** Options of a `ConnectionClient` beyond the connection's own config. */
 export interface ClientOptions {
@@ -140,6 +142,59 @@ function fanOut<T>(listeners: Set<Listener<T>>, value: T): void {
 
 const noop = () => {};
 
+/**
+ * A socket asked for while the worker transport's module is still loading: `CONNECTING` until
+ * `load` gives the real constructor, then a relay to the socket it makes (the actor set its
+ * handlers on this object, which passes every event on, so nothing is reordered or lost).
+ * Closed before that, it makes no socket at all (the actor has detached its handlers already).
+ */
+function deferredSocket(
+	url: string,
+	protocols: string | string[] | undefined,
+	load: Promise<WebSocketConstructor | undefined>
+): WebSocketLike {
+	let inner: WebSocketLike | undefined;
+	let closed = false;
+	const relay: WebSocketLike = {
+		get readyState() {
+			return inner ? inner.readyState : closed ? 3 : 0;
+		},
+		onopen: null,
+		onmessage: null,
+		onclose: null,
+		onerror: null,
+		// socket.ts only sends on an OPEN socket, which this is only once `inner` exists.
+		send: (data) => inner?.send(data),
+		close(code, reason) {
+			if (inner) inner.close(code, reason);
+			closed = true;
+		}
+	};
+	void load.then((Impl) => {
+		if (closed) return;
+		try {
+			if (!Impl) throw new TypeError('WebSocket is not available');
+			inner = new Impl(url, protocols);
+		} catch {
+			// As a browser reports a socket that could not be opened: an error, then 1006.
+			closed = true;
+			relay.onerror?.({ type: 'error' });
+			relay.onclose?.({ code: 1006, reason: '', wasClean: false });
+			return;
+		}
+		try {
+			inner.binaryType = 'arraybuffer';
+		} catch {
+			// As in socket.ts: not every implementation lets it be set.
+		}
+		inner.onopen = (event) => relay.onopen?.(event);
+		inner.onmessage = (event) => relay.onmessage?.(event);
+		inner.onerror = (event) => relay.onerror?.(event);
+		inner.onclose = (event) => relay.onclose?.(event);
+	});
+	return relay;
+}
+
 /** See the module comment. One per tab. */
 export class ConnectionClient {
 	/** The running connection actor (for inspectors and `@xstate/svelte` in the browser). */
@@ -151,8 +206,13 @@ export class ConnectionClient {
 	private readonly invalidListeners = new Set<Listener<DecodeError>>();
 	private readonly timeout: number;
 	private detachTarget: (() => void) | undefined;
-	/** The worker transport, when asked for (else sockets come from `WebSocketImpl`). */
-	private readonly transport: WorkerTransport | undefined;
+	/** The worker transport, once its module loaded (else sockets come from `WebSocketImpl`). */
+	private transport: WorkerTransport | undefined;
+	/** Settles when the transport asked for is in place (at once for the main thread). */
+	private transportReady: Promise<unknown> = Promise.resolve();
+	private transportKind: TransportKind = 'main';
+	/** Why the worker transport's module could not be loaded, if it could not. */
+	private loadFailure: string | null = null;
 	private disposal: Promise<void> | undefined;
 	private ids = 0;
 	private readonly idPrefix = Math.random().toString(36).slice(2, 6);
@@ -163,18 +223,8 @@ export class ConnectionClient {
 		const clock = options.clock;
 		const clockNow = (clock as { now?: () => number } | undefined)?.now;
 		const now = options.now ?? (clockNow ? () => clockNow.call(clock) : Date.now);
-		const kind = options.transport ?? 'main';
-		this.transport =
-			kind === 'worker'
-				? new WorkerTransport({
-						...(options.createWorker ? { createWorker: options.createWorker } : {}),
-						fallback: options.WebSocketImpl,
-						onChange: () => {
-							for (const notify of this.changeListeners) notify();
-						}
-					})
-				: undefined;
-		const WebSocketImpl = this.transport?.WebSocketImpl ?? options.WebSocketImpl;
+		const WebSocketImpl =
+			options.transport === 'worker' ? this.useWorker(options) : options.WebSocketImpl;
 		this.actor = createActor(connectionMachine, {
 			input: {
 				config,
@@ -226,8 +276,8 @@ export class ConnectionClient {
 			subscriptions: this.registry.size,
 			epoch: c.link.epoch,
 			heartbeatInterval: c.link.heartbeatInterval,
-			transport: this.transport?.kind ?? 'main',
-			transportFallback: this.transport?.fallbackReason ?? null
+			transport: this.transport?.kind ?? this.transportKind,
+			transportFallback: this.transport?.fallbackReason ?? this.loadFailure
 		};
 	}
 
@@ -390,7 +440,8 @@ export class ConnectionClient {
 			this.disconnect(1000, 'client disposed');
 			this.actor.stop();
 		}
-		this.disposal ??= this.transport?.dispose() ?? Promise.resolve();
+		// A transport still loading is never made (see `useWorker`): wait for the load to settle.
+		this.disposal ??= this.transport?.dispose() ?? this.transportReady.then(noop);
 		this.messageListeners.clear();
 		this.changeListeners.clear();
 		this.invalidListeners.clear();
@@ -403,6 +454,50 @@ export class ConnectionClient {
 	 */
 	whenDisposed(): Promise<void> {
 		return this.disposal ?? Promise.resolve();
+	}
+
+	/**
+	 * Start loading the worker transport (worker-socket.ts, its own chunk) and return the socket
+	 * constructor for the machine: the transport's own once loaded; before that, sockets that
+	 * wait for it (see `deferredSocket`). `stats.transport` says `worker` meanwhile, as it did
+	 * while the worker itself loaded. If the module cannot be loaded (offline, a deployment that
+	 * replaced the chunk) the main thread takes over, as when the worker cannot start.
+	 */
+	private useWorker(options: ClientOptions): WebSocketConstructor {
+		this.transportKind = 'worker';
+		const fallback =
+			options.WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+		const notify = () => {
+			for (const listener of this.changeListeners) listener();
+		};
+		const load = import('./worker-socket')
+			.then(({ WorkerTransport }) => {
+				if (this.disposal) return undefined;
+				this.transport = new WorkerTransport({
+					...(options.createWorker ? { createWorker: options.createWorker } : {}),
+					fallback: options.WebSocketImpl,
+					onChange: notify
+				});
+				notify();
+				return this.transport.WebSocketImpl;
+			})
+			.catch((error: unknown) => {
+				this.transportKind = 'main';
+				this.loadFailure = `worker transport failed to load: ${error instanceof Error ? error.message : String(error)}`;
+				notify();
+				return fallback;
+			});
+		this.transportReady = load;
+		// eslint-disable-next-line @typescript-eslint/no-this-alias -- the constructor below returns the client's sockets
+		const client = this;
+		return class {
+			constructor(url: string, protocols?: string | string[]) {
+				if (client.transport) return new client.transport.WebSocketImpl(url, protocols);
+				if (!client.loadFailure) return deferredSocket(url, protocols, load);
+				if (!fallback) throw new TypeError('WebSocket is not available');
+				return new fallback(url, protocols);
+			}
+		} as unknown as WebSocketConstructor;
 	}
 
 	private nextId(): string {

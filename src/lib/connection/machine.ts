@@ -222,12 +222,16 @@ function socketOf(self: AnyActorRef): AnyActorRef | undefined {
 		.socket;
 }
 
-/** Write one frame to the current socket and count it. */
-function write(self: AnyActorRef, context: ConnectionContext, frame: ClientMessage): void {
-	const data = encode(frame);
+/** Write one encoded frame to the current socket and count it. */
+function writeRaw(self: AnyActorRef, context: ConnectionContext, data: string): void {
 	socketOf(self)?.send({ type: 'socket.send', data });
 	context.rt.meter.messagesOut++;
 	context.rt.meter.bytesOut += data.length;
+}
+
+/** Write one frame to the current socket and count it. */
+function write(self: AnyActorRef, context: ConnectionContext, frame: ClientMessage): void {
+	writeRaw(self, context, encode(frame));
 }
 
 /** Whether anything arrived since the outstanding ping: a machine event or a fast-lane item. */
@@ -253,12 +257,6 @@ function fastLane(rt: Runtime, message: ServerMessage, bytes: number): boolean {
 	rt.liveness.frames++;
 	rt.onInbound?.(message);
 	return true;
-}
-
-function writeRaw(self: AnyActorRef, context: ConnectionContext, data: string): void {
-	socketOf(self)?.send({ type: 'socket.send', data });
-	context.rt.meter.messagesOut++;
-	context.rt.meter.bytesOut += data.length;
 }
 
 /** Build the outbox entry for a send or a request event. */

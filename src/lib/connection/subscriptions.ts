@@ -113,6 +113,13 @@ function wireKey(stream: Stream, resourceId: string): string {
 	return `${stream}\u0000${resourceId}`;
 }
 
+/** The highest `seq` among `items`, -1 for none. */
+function newestSeq(items: StreamItem[]): number {
+	let newest = -1;
+	for (const item of items) if (item.seq > newest) newest = item.seq;
+	return newest;
+}
+
 /** Report a subscriber's exception without letting it unwind into the connection machine. */
 function guard(fn: () => void): void {
 	try {
@@ -195,11 +202,7 @@ export class SubscriptionRegistry {
 		const wire = listener.wire;
 		if (!wire.listeners.delete(listener)) return [];
 		listener.hold = undefined;
-		for (const [id, waiting] of this.awaiting) {
-			const rest = waiting.filter((l) => l !== listener);
-			if (rest.length) this.awaiting.set(id, rest);
-			else this.awaiting.delete(id);
-		}
+		this.stopAwaiting(listener);
 		const frames: ClientMessage[] = [];
 		if (wire.listeners.size === 0) {
 			this.wires.delete(wireKey(wire.stream, wire.resourceId));
@@ -430,8 +433,7 @@ export class SubscriptionRegistry {
 	}
 
 	private route(stream: Stream, items: StreamItem[]): void {
-		let newest = -1;
-		for (const item of items) if (item.seq > newest) newest = item.seq;
+		const newest = newestSeq(items);
 		let wires = 0;
 		for (const wire of this.wires.values()) if (wire.stream === stream) wires++;
 		for (const wire of this.wires.values()) {
@@ -461,12 +463,17 @@ export class SubscriptionRegistry {
 	private release(l: Listener): void {
 		const held = l.hold;
 		l.hold = undefined;
+		this.stopAwaiting(l);
+		if (held?.length) this.deliver(l, held, l.local);
+	}
+
+	/** `l` waits for no history reply any more (the reply, if it comes, is for the others). */
+	private stopAwaiting(l: Listener): void {
 		for (const [id, waiting] of this.awaiting) {
 			const rest = waiting.filter((w) => w !== l);
 			if (rest.length) this.awaiting.set(id, rest);
 			else this.awaiting.delete(id);
 		}
-		if (held?.length) this.deliver(l, held, l.local);
 	}
 
 	private merge(l: Listener, history: StreamItem[], epoch: string): void {
@@ -481,9 +488,7 @@ export class SubscriptionRegistry {
 		// filter where the server could not.
 		const held = l.hold ?? [];
 		l.hold = undefined;
-		let newest = -1;
-		for (const item of history) if (item.seq > newest) newest = item.seq;
-		this.advance(wire, newest);
+		this.advance(wire, newestSeq(history));
 		this.deliver(l, history.concat(held), l.local);
 	}
 

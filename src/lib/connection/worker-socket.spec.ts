@@ -578,14 +578,18 @@ describe('ConnectionClient with the worker transport', () => {
 		expect(c.stats.transport).toBe('main');
 	});
 
-	it("is used with transport: 'worker', and data flows through it", () => {
+	it("is used with transport: 'worker', and data flows through it", async () => {
 		const worker = new FakeWorker({ WebSocketImpl: FakeWebSocket });
-		const c = client({ transport: 'worker', createWorker: () => worker });
+		const createWorker = vi.fn(() => worker);
+		const c = client({ transport: 'worker', createWorker });
 		expect(c.stats.transport).toBe('worker');
 		expect(c.stats.transportFallback).toBeNull();
 		const items: number[] = [];
 		c.subscribe('logs', { onItems: (batch) => items.push(...batch.map((e) => e.seq)) });
+		// Connecting before the transport's module (loaded on demand) arrived: the socket waits.
 		c.connect();
+		expect(c.state).toBe('connecting');
+		await vi.waitFor(() => expect(createWorker).toHaveBeenCalledOnce());
 		worker.flush();
 		const real = FakeWebSocket.last();
 		real.open().message(welcomeFrame());
@@ -605,7 +609,31 @@ describe('ConnectionClient with the worker transport', () => {
 		expect(worker.terminated).toBe(true);
 	});
 
-	it('reconnects over the same worker after a drop', () => {
+	it('opens no socket for a connection closed while its module loads, nor after dispose', async () => {
+		const worker = new FakeWorker({ WebSocketImpl: FakeWebSocket });
+		const createWorker = vi.fn(() => worker);
+		const c = client({ transport: 'worker', createWorker });
+		c.connect();
+		c.disconnect();
+		expect(c.state).toBe('closed');
+		await vi.waitFor(() => expect(createWorker).toHaveBeenCalledOnce());
+		worker.flush();
+		expect(FakeWebSocket.instances).toHaveLength(0);
+		c.dispose();
+		await c.whenDisposed();
+		expect(worker.terminated).toBe(true);
+
+		// Disposed before the module arrived: no worker is ever started.
+		const never = vi.fn(() => new FakeWorker({ WebSocketImpl: FakeWebSocket }));
+		const d = client({ transport: 'worker', createWorker: never });
+		d.connect();
+		d.dispose();
+		await d.whenDisposed();
+		expect(never).not.toHaveBeenCalled();
+		expect(FakeWebSocket.instances).toHaveLength(0);
+	});
+
+	it('reconnects over the same worker after a drop', async () => {
 		const workers: FakeWorker[] = [];
 		const clock = new TestClock();
 		const c = new ConnectionClient(
@@ -622,6 +650,7 @@ describe('ConnectionClient with the worker transport', () => {
 			}
 		);
 		c.connect();
+		await vi.waitFor(() => expect(workers).toHaveLength(1));
 		const worker = workers[0]!;
 		worker.flush();
 		FakeWebSocket.last().open().message(welcomeFrame());
@@ -639,7 +668,7 @@ describe('ConnectionClient with the worker transport', () => {
 		c.dispose();
 	});
 
-	it('shows a failed worker in the stats and falls back', () => {
+	it('shows a failed worker in the stats and falls back', async () => {
 		const c = client({
 			transport: 'worker',
 			WebSocketImpl: FakeWebSocket,
@@ -647,7 +676,7 @@ describe('ConnectionClient with the worker transport', () => {
 				throw new Error('refused by CSP');
 			}
 		});
-		expect(c.stats.transport).toBe('main');
+		await vi.waitFor(() => expect(c.stats.transport).toBe('main'));
 		expect(c.stats.transportFallback).toMatch(/refused by CSP/);
 		c.connect();
 		FakeWebSocket.last().open().message(welcomeFrame());

@@ -11,7 +11,7 @@ import {
 	serverPayloads,
 	STREAMS
 } from './schemas';
-import { parseLogEntries, parseLogEntry, withinLength } from './fast-log';
+import { withinLength } from './fast-log';
 import type { ClientMessage, DecodeError, DecodeResult, ServerMessage } from './types';
 
 /** Frames larger than this are refused before parsing (the gateway closes with 1009 first). */
@@ -68,37 +68,6 @@ function nestsDeeperThan(text: string, max: number): boolean {
 }
 
 type PayloadTable = Readonly<Record<string, v.GenericSchema>>;
-
-/** A payload decoder that bypasses the schema for the hot types; same results as the schema. */
-type FastDecoder = (
-	payload: unknown
-) => { ok: true; data: unknown } | { ok: false; message: string };
-
-const fast = (r: unknown): ReturnType<FastDecoder> =>
-	typeof r === 'string' ? { ok: false, message: r } : { ok: true, data: r };
-
-/** Log payloads arrive at up to a million entries a second: see fast-log.ts. */
-const FAST_SERVER: Readonly<Record<string, FastDecoder>> = {
-	log_entry: (p) => fast(parseLogEntry(p)),
-	log_batch: (p) => fast(parseLogEntries(p, 100_000)),
-	history: (p) => {
-		if (typeof p !== 'object' || p === null || (p as { stream?: unknown }).stream !== 'logs') {
-			return { ok: false, message: 'not a log history' };
-		}
-		const { resourceId, epoch, complete, items } = p as Record<string, unknown>;
-		if (typeof resourceId !== 'string' || !withinLength(resourceId, LIMITS.resourceId)) {
-			return { ok: false, message: 'resourceId: expected a short string' };
-		}
-		if (typeof epoch !== 'string' || !withinLength(epoch, LIMITS.id)) {
-			return { ok: false, message: 'epoch: expected a short string' };
-		}
-		if (typeof complete !== 'boolean')
-			return { ok: false, message: 'complete: expected a boolean' };
-		const parsed = parseLogEntries(items, Number.MAX_SAFE_INTEGER);
-		if (typeof parsed === 'string') return { ok: false, message: `items.${parsed}` };
-		return { ok: true, data: { stream: 'logs', resourceId, epoch, complete, items: parsed } };
-	}
-};
 
 function frameToText(frame: unknown): string | undefined {
 	if (typeof frame === 'string') return frame;
@@ -203,22 +172,7 @@ function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
 			error: { ...base, code: 'unknown_type', message: `unknown message type "${type}"` }
 		};
 	}
-	const fastDecode = table === serverPayloads ? FAST_SERVER[type] : undefined;
-	const payload = env.data.payload as { stream?: unknown } | undefined;
-	if (fastDecode && (type !== 'history' || payload?.stream === 'logs')) {
-		const r = fastDecode(payload);
-		if (!r.ok) {
-			return {
-				ok: false,
-				error: {
-					...base,
-					code: 'invalid_message',
-					message: `invalid ${type} payload: ${r.message}`
-				}
-			};
-		}
-		return { ok: true, message: finish(type, r.data, id, env.data.timestamp) };
-	}
+	// Log payloads are schemas too: they run fast-log.ts's parser (schemas.ts `parsedBy`).
 	const parsed = v.safeParse(schema, env.data.payload);
 	if (!parsed.success) {
 		const named = (env.data.payload as { stream?: unknown } | null | undefined)?.stream;

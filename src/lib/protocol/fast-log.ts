@@ -7,7 +7,7 @@
  * the client's ingest under half of a bare `JSON.parse` loop; valibot, which replaced it, is about
  * as fast as zod on this type.
  */
-import { LIMITS, LOG_LEVELS, LOG_SOURCE_TYPES } from './schemas';
+import { LIMITS, LOG_LEVELS, LOG_SOURCE_TYPES } from './constants';
 import type { LogEntry } from './types';
 
 const LEVELS: ReadonlySet<string> = new Set(LOG_LEVELS);
@@ -23,7 +23,8 @@ const OPTIONAL_SHORT = [
 	'correlationId'
 ] as const;
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A non-null object that is not an array (what the protocol calls an object). */
+export function isObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -50,7 +51,11 @@ function shortString(v: unknown): v is string {
 	return typeof v === 'string' && withinLength(v, SHORT);
 }
 
-function reviveTimestamp(v: unknown): Date | undefined {
+/**
+ * A protocol timestamp as a Date: an RFC 3339 string of at most 64 characters that `Date` parses,
+ * or a valid Date (objects built in memory); else undefined. schemas.ts `timestamp` uses it too.
+ */
+export function reviveTimestamp(v: unknown): Date | undefined {
 	if (typeof v === 'string') {
 		if (!withinLength(v, 64)) return undefined;
 		const d = new Date(v);
@@ -60,7 +65,11 @@ function reviveTimestamp(v: unknown): Date | undefined {
 	return undefined;
 }
 
-function nullPrototypeCopy(v: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `v`'s own keys copied into a null-prototype object, so a `__proto__` or `constructor` key from
+ * the wire stays a plain key and can never reach a prototype (schemas.ts `safeRecord` too).
+ */
+export function nullPrototypeCopy(v: Record<string, unknown>): Record<string, unknown> {
 	const out = Object.create(null) as Record<string, unknown>;
 	for (const key of Object.keys(v)) {
 		Object.defineProperty(out, key, {

@@ -13,7 +13,7 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { decodeServerFrame, ERROR_CODES, serverPayloads } from './index';
+import { decodeServerFrame, ERROR_CODES, logPayloadReference, serverPayloads } from './index';
 import {
 	fuzzCases,
 	fuzzSeed,
@@ -29,7 +29,10 @@ const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 const TYPES: ReadonlySet<string> = new Set(Object.keys(serverPayloads));
 const FAST_TYPES: ReadonlySet<string> = new Set(['log_entry', 'log_batch', 'history']);
 
-/** The schema's verdict on a frame's payload, for the fast-path types (the differential oracle). */
+/**
+ * The schema's verdict on a frame's payload, for the log types (the differential oracle: the
+ * codec validates them with fast-log.ts, the reference with the `logEntry` schema).
+ */
 function schemaVerdict(frame: string | Uint8Array): boolean | undefined {
 	if (typeof frame !== 'string') return undefined;
 	let raw: unknown;
@@ -41,7 +44,7 @@ function schemaVerdict(frame: string | Uint8Array): boolean | undefined {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
 	const { type, payload } = raw as { type?: unknown; payload?: unknown };
 	if (typeof type !== 'string' || !FAST_TYPES.has(type)) return undefined;
-	return v.safeParse(serverPayloads[type as 'log_entry' | 'log_batch' | 'history'], payload)
+	return v.safeParse(logPayloadReference[type as keyof typeof logPayloadReference], payload)
 		.success;
 }
 
@@ -184,7 +187,8 @@ describe('fuzzing decodeServerFrame', () => {
 		expect(decodeServerFrame(withId('💥'.repeat(512))).ok).toBe(true);
 		expect(decodeServerFrame(withId('💥'.repeat(513))).ok).toBe(false);
 		expect(
-			v.safeParse(serverPayloads.log_entry, JSON.parse(withId('💥'.repeat(512))).payload).success
+			v.safeParse(logPayloadReference.log_entry, JSON.parse(withId('💥'.repeat(512))).payload)
+				.success
 		).toBe(true);
 		// An unreadable envelope timestamp is dropped, not fatal (PROTOCOL.md: tolerated).
 		const r = decodeServerFrame(JSON.stringify({ type: 'pong', timestamp: '2026-13-45' }));

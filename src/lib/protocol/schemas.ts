@@ -6,66 +6,62 @@
  * Decoded shapes differ from the wire in one way only: RFC 3339 timestamps become `Date`s.
  *
  * The validator is valibot, for the browser bundle: its API is one function per check, so a
- * bundle carries only the checks used here (about 3.4 KB gzip of the connection module), where
+ * bundle carries only the checks used here (about 2.3 KB gzip of the connection module), where
  * zod, which this file used before, brought about 28 KB whatever was used. The semantics are
  * zod's, kept exactly: unknown keys stripped (`strictObject` refuses them), string lengths
  * counted in code points, integers safe integers, arrays refused where an object is expected
  * (see `objectOnly`).
  */
 import * as v from 'valibot';
+import {
+	DROP_REASONS,
+	ERROR_CODES,
+	LIMITS,
+	LOG_LEVELS,
+	LOG_SOURCE_TYPES,
+	NOTIFICATION_PRIORITIES,
+	NOTIFICATION_TYPES,
+	PROTOCOL_VERSION,
+	STREAMS,
+	GO_ZERO_TIME,
+	TASK_STATUSES,
+	TASK_UPDATE_TYPES
+} from './constants';
+import {
+	isObject,
+	nullPrototypeCopy,
+	parseLogEntries,
+	parseLogEntry,
+	reviveTimestamp
+} from './fast-log';
+import type { LogEntry } from './types';
 
-export const PROTOCOL_VERSION = 1 as const;
-
-export const STREAMS = ['logs', 'metrics', 'notifications', 'tasks'] as const;
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-export const LOG_SOURCE_TYPES = ['container', 'application', 'system', 'audit'] as const;
-export const NOTIFICATION_TYPES = ['info', 'success', 'warning', 'error'] as const;
-export const NOTIFICATION_PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
-export const TASK_STATUSES = [
-	'PROVISIONING',
-	'PENDING',
-	'ACTIVATING',
-	'RUNNING',
-	'DEACTIVATING',
-	'STOPPING',
-	'DEPROVISIONING',
-	'STOPPED',
-	'DELETED'
-] as const;
-export const TASK_UPDATE_TYPES = ['created', 'updated', 'deleted', 'status_changed'] as const;
-export const DROP_REASONS = ['slow_consumer', 'rate_limited', 'history_exhausted'] as const;
-export const ERROR_CODES = [
-	'invalid_json',
-	'invalid_message',
-	'unknown_type',
-	'authentication_failed',
-	'unauthorized',
-	'rate_limit_exceeded',
-	'payload_too_large',
-	'unknown_stream'
-] as const;
-
-/** Limits that keep one frame from costing either side much; the gateway enforces the same. */
-export const LIMITS = {
-	id: 128,
-	token: 4096,
-	resourceId: 512,
-	search: 1000,
-	regex: 256,
-	listItems: 1000,
-	historyDefault: 100,
-	historyMax: 1000,
-	text: 1_000_000
-} as const;
-
-/** Go's zero `time.Time`, which KECS's hub sent for unset timestamps. */
-export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+// The constants live in constants.ts, which fast-log.ts imports too (fast-log.ts is imported
+// here: the log payloads in the tables below are its parsers). Re-exported: this module has always
+// been where they are found.
+export * from './constants';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * A schema that runs a hand-written parser (fast-log.ts: the value, or the reason it is not
+ * valid), for the log payloads and timestamps. Log payloads arrive at up to a million entries a
+ * second, so the tables below validate them with `parseLogEntry`, which accepts and refuses
+ * exactly what {@link logEntry} does (fast-log.spec.ts and fuzz.spec.ts hold the two to it, with
+ * {@link logPayloadReference}); a browser then carries the parser alone, not the schema beside it,
+ * and the codec has one path for every payload.
+ */
+function parsedBy<T>(parse: (value: unknown) => T | string) {
+	return v.pipe(
+		v.unknown(),
+		v.rawTransform<unknown, T>(({ dataset, addIssue, NEVER }) => {
+			const result = parse(dataset.value);
+			if (typeof result !== 'string') return result;
+			addIssue({ message: result });
+			return NEVER;
+		})
+	);
 }
 
 /**
@@ -82,21 +78,12 @@ const string = (max: number) => v.pipe(v.string(), v.maxCodePoints(max));
 
 /**
  * An RFC 3339 timestamp revived to a Date. A Date is accepted too, so objects built in memory
- * (the gateway's own items) validate without a round trip through JSON; `v.date()` refuses an
- * invalid Date. The string is parsed after the union, so its refusal keeps its own message.
+ * (the gateway's own items) validate without a round trip through JSON; an invalid Date is not.
+ * The rule is fast-log.ts's `reviveTimestamp` (a string of at most 64 characters that `Date`
+ * parses), so the log parser and the schemas cannot disagree on it.
  */
-export const timestamp = v.pipe(
-	v.union([v.date(), string(64)]),
-	v.rawTransform<Date | string, Date>(({ dataset, addIssue, NEVER }) => {
-		const value = dataset.value;
-		if (typeof value !== 'string') return value;
-		const d = new Date(value);
-		if (Number.isNaN(d.getTime())) {
-			addIssue({ message: `invalid timestamp: ${value.slice(0, 40)}` });
-			return NEVER;
-		}
-		return d;
-	})
+export const timestamp = parsedBy<Date>(
+	(value) => reviveTimestamp(value) ?? 'expected an RFC 3339 timestamp'
 );
 
 const int = v.pipe(v.number(), v.safeInteger());
@@ -112,18 +99,7 @@ const list = <S extends v.GenericSchema>(item: S, max: number) =>
  */
 export const safeRecord = v.pipe(
 	v.custom<Record<string, unknown>>(isObject, 'expected an object'),
-	v.transform((value) => {
-		const out = Object.create(null) as Record<string, unknown>;
-		for (const key of Object.keys(value)) {
-			Object.defineProperty(out, key, {
-				value: value[key],
-				enumerable: true,
-				writable: true,
-				configurable: true
-			});
-		}
-		return out;
-	})
+	v.transform(nullPrototypeCopy)
 );
 
 export const stream = v.picklist(STREAMS);
@@ -313,17 +289,27 @@ export const clientPayloads = {
 // ---------------------------------------------------------------------------------------------
 // Server to client payloads
 
+/** Up to `max` log entries, validated by fast-log.ts (see {@link parsedBy}). */
+const logEntries = (max: number) => parsedBy<LogEntry[]>((value) => parseLogEntries(value, max));
+
 const historyBase = {
 	resourceId: shortText,
 	epoch: string(LIMITS.id),
 	complete: v.boolean()
 };
-const historyPayload = v.variant('stream', [
-	v.object({ ...historyBase, stream: v.literal('logs'), items: v.array(logEntry) }),
-	v.object({ ...historyBase, stream: v.literal('metrics'), items: v.array(metricUpdate) }),
-	v.object({ ...historyBase, stream: v.literal('notifications'), items: v.array(notification) }),
-	v.object({ ...historyBase, stream: v.literal('tasks'), items: v.array(taskUpdate) })
-]);
+
+/** A `history` payload, its log entries validated by `logItems`. */
+function historyOf<S extends v.GenericSchema<unknown, LogEntry[]>>(logItems: S) {
+	return v.variant('stream', [
+		v.object({ ...historyBase, stream: v.literal('logs'), items: logItems }),
+		v.object({ ...historyBase, stream: v.literal('metrics'), items: v.array(metricUpdate) }),
+		v.object({ ...historyBase, stream: v.literal('notifications'), items: v.array(notification) }),
+		v.object({ ...historyBase, stream: v.literal('tasks'), items: v.array(taskUpdate) })
+	]);
+}
+
+/** The most entries of a `log_batch`. */
+const MAX_LOG_BATCH = 100_000;
 
 export const serverPayloads = {
 	welcome: v.object({
@@ -346,11 +332,11 @@ export const serverPayloads = {
 		oldestSeq: v.optional(seq)
 	}),
 	unsubscribed: v.object({ stream, resourceId: shortText }),
-	history: historyPayload,
+	history: historyOf(logEntries(Number.MAX_SAFE_INTEGER)),
 	filter_applied: v.object({ stream, filter: streamFilter }),
 	filtersSet: list(eventFilter, 100),
-	log_entry: logEntry,
-	log_batch: list(logEntry, 100_000),
+	log_entry: parsedBy(parseLogEntry),
+	log_batch: logEntries(MAX_LOG_BATCH),
 	metric_update: metricUpdate,
 	notification,
 	notification_update: v.object({ id: shortText, changes: notificationChanges }),
@@ -366,4 +352,15 @@ export const serverPayloads = {
 		ref: v.optional(string(LIMITS.id))
 	}),
 	message: v.unknown()
+} as const;
+
+/**
+ * The log payloads of {@link serverPayloads} written with the {@link logEntry} schema instead of
+ * fast-log.ts's parser: the reference the parser is tested against (fast-log.spec.ts,
+ * fuzz.spec.ts). Not used to decode.
+ */
+export const logPayloadReference = {
+	log_entry: logEntry,
+	log_batch: list(logEntry, MAX_LOG_BATCH),
+	history: historyOf(v.array(logEntry))
 } as const;
