@@ -8,6 +8,7 @@ import {
 	clientPayloads,
 	LIMITS,
 	reviveEnvelopeTimestamp,
+	serverFramePayloads,
 	serverPayloads,
 	STREAMS
 } from './schemas';
@@ -215,8 +216,9 @@ export function decodeServerFrame(
 	frame: unknown,
 	options?: DecodeOptions
 ): DecodeResult<ServerMessage> {
+	// The value is the codec's own (JSON.parse just made it): log entries may be decoded in place.
 	return decodeWith<ServerMessage>(
-		serverPayloads,
+		serverFramePayloads,
 		frame,
 		options,
 		DEFAULT_MAX_SERVER_FRAME_BYTES,

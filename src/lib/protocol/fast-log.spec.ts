@@ -120,6 +120,68 @@ describe('parseLogEntry agrees with the schema', () => {
 		expect(r.timestamp).toBeInstanceOf(Date);
 	});
 
+	it('decodes in place when handed the value (owned), with the same verdict and output', () => {
+		const rand = prng(7);
+		let inPlace = 0;
+		let copied = 0;
+		for (let i = 0; i < 5_000; i++) {
+			// What the codec hands over: a value JSON.parse has just made.
+			const wire = JSON.stringify(mutate(rand));
+			const reference = parseLogEntry(JSON.parse(wire));
+			const input = JSON.parse(wire) as Record<string, unknown>;
+			const owned = parseLogEntry(input, true);
+			expect(typeof owned, wire).toBe(typeof reference);
+			if (typeof owned === 'string' || typeof reference === 'string') continue;
+			expect(owned, wire).toEqual(reference);
+			expect(owned.timestamp).toBeInstanceOf(Date);
+			if (owned.metadata) expect(Object.getPrototypeOf(owned.metadata)).toBeNull();
+			if (owned === (input as unknown)) inPlace++;
+			else copied++;
+		}
+		// Both paths must be exercised: in place (no unknown key) and the stripping copy.
+		expect(inPlace).toBeGreaterThan(100);
+		expect(copied).toBeGreaterThan(100);
+	});
+
+	it('in place: the same objects, unknown keys still stripped, __proto__ kept a plain key', () => {
+		const input = JSON.parse(
+			JSON.stringify({ ...base, metadata: { a: 1 } }).replace(
+				'"metadata":{',
+				'"metadata":{"__proto__":{"polluted":true},'
+			)
+		) as Record<string, unknown>;
+		const source = input.source;
+		const r = parseLogEntry(input, true);
+		if (typeof r === 'string') throw new Error(r);
+		expect(r).toBe(input);
+		expect(r.source).toBe(source);
+		expect(Object.getPrototypeOf(r.metadata)).toBeNull();
+		expect(Object.keys(r.metadata!)).toEqual(['__proto__', 'a']);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+		const extra = JSON.parse(JSON.stringify({ ...base, extra: 1 })) as Record<string, unknown>;
+		const stripped = parseLogEntry(extra, true);
+		if (typeof stripped === 'string') throw new Error(stripped);
+		expect(stripped).not.toBe(extra);
+		expect(stripped).not.toHaveProperty('extra');
+		expect(extra.timestamp).toBe(base.timestamp);
+
+		const sourceExtra = JSON.parse(
+			JSON.stringify({ ...base, source: { ...base.source, more: 2 } })
+		) as Record<string, unknown>;
+		const s2 = parseLogEntry(sourceExtra, true);
+		if (typeof s2 === 'string') throw new Error(s2);
+		expect(s2.source).toEqual({ type: 'container', name: 'web', identifier: 'c1' });
+	});
+
+	it('never changes a value it is not handed (not owned)', () => {
+		const input = structuredClone(base);
+		const r = parseLogEntry(input);
+		expect(r).not.toBe(input);
+		expect(input).toEqual(base);
+		expect(Object.getPrototypeOf(input.metadata)).toBe(Object.prototype);
+	});
+
 	it('refuses a batch at its first bad entry, naming the index', () => {
 		const r = parseLogEntries([base, { ...base, level: 'loud' }], 10);
 		expect(r).toBe('1.level: unknown level');

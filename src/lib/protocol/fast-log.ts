@@ -77,11 +77,25 @@ export function nullPrototypeCopy(v: Record<string, unknown>): Record<string, un
 	return Object.assign(Object.create(null) as Record<string, unknown>, v);
 }
 
+/** Own enumerable keys of `v` (inherited enumerable ones too, which a JSON value has none of). */
+function keyCount(v: object): number {
+	let n = 0;
+	for (const _ in v) n++;
+	return n;
+}
+
 /**
  * Validate one log entry. Returns the decoded entry, or a short reason (`path: problem`) when the
  * value is not a valid `LogEntry`. Never throws.
+ *
+ * `owned`: the caller hands `v` over (the codec, with the value `JSON.parse` just made), so a valid
+ * entry that carries no key beyond the protocol's is decoded in place: its timestamp revived, its
+ * metadata's prototype cut, the same object returned. Otherwise a new entry is built with the
+ * known keys only. In place spares two objects per entry (the entry and its source) and their
+ * copying: about a third of the validation's cost per entry at 100,000 lines/s, most of it in
+ * the garbage collector. Without `owned`, `v` is never changed.
  */
-export function parseLogEntry(v: unknown): LogEntry | string {
+export function parseLogEntry(v: unknown, owned = false): LogEntry | string {
 	if (!isObject(v)) return '(root): expected an object';
 	const { id, seq, level, source, message } = v;
 	if (!shortString(id)) return 'id: expected a string of at most 512 characters';
@@ -99,6 +113,34 @@ export function parseLogEntry(v: unknown): LogEntry | string {
 	if (typeof message !== 'string' || !withinLength(message, TEXT)) {
 		return 'message: expected a string';
 	}
+	// Keys present with a value: the six required ones, then each optional one found.
+	let known = 6;
+	for (const key of OPTIONAL_SHORT) {
+		const value = v[key];
+		if (value === undefined) continue;
+		if (!shortString(value)) return `${key}: expected a short string`;
+		known++;
+	}
+	const { stackTrace, metadata } = v;
+	if (stackTrace !== undefined) {
+		if (typeof stackTrace !== 'string' || !withinLength(stackTrace, TEXT))
+			return 'stackTrace: expected a string';
+		known++;
+	}
+	if (metadata !== undefined) {
+		if (!isObject(metadata)) return 'metadata: expected an object';
+		known++;
+	}
+
+	if (owned && keyCount(v) === known) {
+		// Nothing to strip at the top. The source keeps its object unless it has extra keys.
+		const entry = v as Record<string, unknown>;
+		entry.timestamp = timestamp;
+		if (keyCount(source) !== 3) entry.source = { type, name, identifier };
+		// A key named `__proto__` from JSON is an own data property; with no prototype it stays one.
+		if (metadata !== undefined) Object.setPrototypeOf(metadata, null);
+		return entry as unknown as LogEntry;
+	}
 
 	const entry = {
 		id,
@@ -111,30 +153,24 @@ export function parseLogEntry(v: unknown): LogEntry | string {
 	const out = entry as unknown as Record<string, unknown>;
 	for (const key of OPTIONAL_SHORT) {
 		const value = v[key];
-		if (value === undefined) continue;
-		if (!shortString(value)) return `${key}: expected a short string`;
-		out[key] = value;
+		if (value !== undefined) out[key] = value;
 	}
-	const { stackTrace, metadata } = v;
-	if (stackTrace !== undefined) {
-		if (typeof stackTrace !== 'string' || !withinLength(stackTrace, TEXT))
-			return 'stackTrace: expected a string';
-		out.stackTrace = stackTrace;
-	}
-	if (metadata !== undefined) {
-		if (!isObject(metadata)) return 'metadata: expected an object';
-		out.metadata = nullPrototypeCopy(metadata);
-	}
+	if (stackTrace !== undefined) out.stackTrace = stackTrace;
+	if (metadata !== undefined) out.metadata = nullPrototypeCopy(metadata as Record<string, unknown>);
 	return entry;
 }
 
-/** Validate a batch; the first invalid entry's reason, with its index, refuses the whole batch. */
-export function parseLogEntries(v: unknown, max: number): LogEntry[] | string {
+/**
+ * Validate a batch; the first invalid entry's reason, with its index, refuses the whole batch.
+ * `owned` as for {@link parseLogEntry}: the entries may be decoded in place (the array itself is
+ * never reused).
+ */
+export function parseLogEntries(v: unknown, max: number, owned = false): LogEntry[] | string {
 	if (!Array.isArray(v)) return '(root): expected an array';
 	if (v.length > max) return `(root): more than ${max} entries`;
 	const out = new Array<LogEntry>(v.length);
 	for (let i = 0; i < v.length; i++) {
-		const r = parseLogEntry(v[i]);
+		const r = parseLogEntry(v[i], owned);
 		if (typeof r === 'string') return `${i}.${r}`;
 		out[i] = r;
 	}

@@ -289,8 +289,12 @@ export const clientPayloads = {
 // ---------------------------------------------------------------------------------------------
 // Server to client payloads
 
-/** Up to `max` log entries, validated by fast-log.ts (see {@link parsedBy}). */
-const logEntries = (max: number) => parsedBy<LogEntry[]>((value) => parseLogEntries(value, max));
+/**
+ * Up to `max` log entries, validated by fast-log.ts (see {@link parsedBy}); `owned`: decoded in
+ * place where they can be (see `parseLogEntry`), for values the codec has just parsed.
+ */
+const logEntries = (max: number, owned = false) =>
+	parsedBy<LogEntry[]>((value) => parseLogEntries(value, max, owned));
 
 const historyBase = {
 	resourceId: shortText,
@@ -352,6 +356,19 @@ export const serverPayloads = {
 		ref: v.optional(string(LIMITS.id))
 	}),
 	message: v.unknown()
+} as const;
+
+/**
+ * {@link serverPayloads} for frames the codec has just parsed (`decodeServerFrame`): the same
+ * checks, with log entries decoded in place where they carry no unknown key, so the hot path makes
+ * no second copy of every entry. `validateServerMessage`, which takes values built elsewhere,
+ * uses {@link serverPayloads}, which never changes its input.
+ */
+export const serverFramePayloads = {
+	...serverPayloads,
+	history: historyOf(logEntries(Number.MAX_SAFE_INTEGER, true)),
+	log_entry: parsedBy((value) => parseLogEntry(value, true)),
+	log_batch: logEntries(MAX_LOG_BATCH, true)
 } as const;
 
 /**
