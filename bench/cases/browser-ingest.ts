@@ -37,6 +37,8 @@ const MODE_LABEL: Record<IngestMode, string> = {
 	partysocket: '(d1) partysocket 1.3.0 + JSON.parse glue → the same log store',
 	reconnecting_websocket: '(d2) reconnecting-websocket 4.4.0 + JSON.parse glue → the same log store'
 };
+/** The modes the bars are about; the others are measured in full runs. */
+const BAR_MODES: readonly IngestMode[] = ['bare', 'client', 'guide'];
 const isClient = (mode: IngestMode) => mode === 'client' || mode === 'client_worker';
 
 type Profile = 'simulator' | 'compact' | 'minimal';
@@ -112,11 +114,13 @@ export const browserIngest: BenchCase = {
 	title: 'Browser ingest: entries/s into a Chromium tab, (a) bare vs (b) ours vs (c) guide',
 	browser: true,
 	async run(ctx) {
-		const repeats = ctx.repeats ?? (ctx.quick ? 3 : 7);
+		const repeats = ctx.repeats ?? (ctx.quick ? 2 : 7);
 		const warmupMs = ctx.quick ? 200 : 500;
-		const measureMs = ctx.quick ? 500 : 2_000;
+		const measureMs = ctx.quick ? 400 : 2_000;
 		// BENCH_INGEST_VARIANTS=key,key: only those variants (for a quick look at one of them).
 		const only = process.env.BENCH_INGEST_VARIANTS?.split(',').filter(Boolean);
+		// --quick (CI's smoke run) takes only the modes the bars compare: (a), (b) and (c).
+		const modes = ctx.quick ? MODES.filter((m) => BAR_MODES.includes(m)) : MODES;
 		const variants = VARIANTS.filter((v) =>
 			only?.length ? only.includes(v.key) : !ctx.quick || v.quick
 		);
@@ -149,7 +153,7 @@ export const browserIngest: BenchCase = {
 			page = await openPage(browser, server.origins[0]);
 			// One throwaway run per mode: the first run in a fresh tab pays for JIT and the network
 			// service's warm-up, which would land on whichever mode happened to go first.
-			for (const mode of MODES) {
+			for (const mode of modes) {
 				const url = server.wsUrl(server.origins[0], {
 					n: 100,
 					wait: isClient(mode) ? 'history' : 'subscribe'
@@ -166,7 +170,7 @@ export const browserIngest: BenchCase = {
 			await page.send('HeapProfiler.collectGarbage');
 			for (let r = 0; r < repeats; r++) {
 				// Rotate the order each repeat so no mode always runs first (or right after the guide's garbage).
-				const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]!);
+				const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
 				for (const v of variants) {
 					const variantAt = performance.now();
 					for (const mode of order) {
@@ -216,9 +220,9 @@ export const browserIngest: BenchCase = {
 					const runs = results.get(v.key)!;
 					ctx.log(
 						`  ${v.key} #${r + 1} (${((performance.now() - variantAt) / 1000).toFixed(1)} s): ` +
-							MODES.map(
-								(m) => `${m} ${Math.round(runs[m][r]!.rate).toLocaleString('en-US')}/s`
-							).join(', ')
+							modes
+								.map((m) => `${m} ${Math.round(runs[m][r]!.rate).toLocaleString('en-US')}/s`)
+								.join(', ')
 					);
 				}
 			}
@@ -232,7 +236,7 @@ export const browserIngest: BenchCase = {
 		const notes: string[] = [];
 		for (const v of variants) {
 			const runs = results.get(v.key)!;
-			for (const mode of MODES) {
+			for (const mode of modes) {
 				figures.push({
 					key: `entries_per_s.${v.key}.${mode}`,
 					label: `${MODE_LABEL[mode]}, ${v.label}`,
@@ -245,10 +249,6 @@ export const browserIngest: BenchCase = {
 			const ba = ratio('client', 'bare');
 			const bc = ratio('client', 'guide');
 			const ac = ratio('bare', 'guide');
-			const bWorkerA = ratio('client_worker', 'bare');
-			const bWorkerB = ratio('client_worker', 'client');
-			const bd1 = ratio('client', 'partysocket');
-			const bd2 = ratio('client', 'reconnecting_websocket');
 			figures.push(
 				{
 					key: `ratio_b_a.${v.key}`,
@@ -270,36 +270,29 @@ export const browserIngest: BenchCase = {
 					unit: 'x',
 					summary: ac,
 					digits: 2
-				},
-				{
-					key: `ratio_b_d1.${v.key}`,
-					label: `(b)/(d1) partysocket, ${v.label}`,
-					unit: 'x',
-					summary: bd1,
-					digits: 2
-				},
-				{
-					key: `ratio_b_d2.${v.key}`,
-					label: `(b)/(d2) reconnecting-websocket, ${v.label}`,
-					unit: 'x',
-					summary: bd2,
-					digits: 2
-				},
-				{
-					key: `ratio_b_worker_a.${v.key}`,
-					label: `(b worker)/(a): transport worker, ${v.label}`,
-					unit: 'x',
-					summary: bWorkerA,
-					digits: 2
-				},
-				{
-					key: `ratio_b_worker_b.${v.key}`,
-					label: `(b worker)/(b): worker transport over the default main thread, ${v.label}`,
-					unit: 'x',
-					summary: bWorkerB,
-					digits: 2
 				}
 			);
+			const others: [string, string, IngestMode, IngestMode][] = [
+				['ratio_b_d1', '(b)/(d1) partysocket', 'client', 'partysocket'],
+				['ratio_b_d2', '(b)/(d2) reconnecting-websocket', 'client', 'reconnecting_websocket'],
+				['ratio_b_worker_a', '(b worker)/(a): transport worker', 'client_worker', 'bare'],
+				[
+					'ratio_b_worker_b',
+					'(b worker)/(b): worker transport over the default main thread',
+					'client_worker',
+					'client'
+				]
+			];
+			for (const [key, label, num, den] of others) {
+				if (!modes.includes(num) || !modes.includes(den)) continue;
+				figures.push({
+					key: `${key}.${v.key}`,
+					label: `${label}, ${v.label}`,
+					unit: 'x',
+					summary: ratio(num, den),
+					digits: 2
+				});
+			}
 			const what = `${v.label} (entries of ${Math.round(meanEntryBytes(profiles[v.profile]))} bytes)`;
 			if (v.perFrame > 1 && !v.deflate) {
 				bars.push(
@@ -368,7 +361,7 @@ export const browserIngest: BenchCase = {
 				'to our log store through its StreamClient interface; no validation, ordering or resume: ' +
 				'bench/page/peers.ts). Each measurement: connect, warm up ' +
 				`${warmupMs} ms from the first entry, count for ${measureMs} ms, disconnect, collect garbage. ` +
-				'The six modes run one after another in each repeat (order rotated), and the ratios are ' +
+				'The six modes (in `--quick`, only (a), (b) and (c)) run one after another in each repeat (order rotated), and the ratios are ' +
 				'taken within a repeat. (a)/(c) bounds (b)/(c), which cannot beat (a); the worker ' +
 				'transport takes the parsing off the main thread, so (b worker) could, given a spare core.',
 			params: {

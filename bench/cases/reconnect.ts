@@ -229,7 +229,7 @@ export const reconnect: BenchCase = {
 	title: 'Reconnect: time to open after a gateway restart, and the herd of reconnecting clients',
 	browser: true,
 	async run(ctx) {
-		const restartCount = ctx.quick ? 5 : 20;
+		const restartCount = ctx.quick ? 3 : 20;
 		const herdSize = ctx.quick ? 300 : 1_000;
 		const repeats = ctx.repeats ?? (ctx.quick ? 2 : 3);
 

@@ -48,8 +48,8 @@ export interface FrameServerStats {
 
 /** A running bench server. */
 export interface FrameServer {
-	/** `http://127.0.0.1:PORT` and `http://127.0.0.2:PORT2`: the same server on two sites. */
-	readonly origins: readonly [string, string];
+	/** `http://127.0.0.1:PORT` to `http://127.0.0.4:PORT4`: the same server on four sites. */
+	readonly origins: readonly [string, string, string, string];
 	/** `ws://` URL of `origin` for `path` with `query`. */
 	wsUrl(origin: string, query: Record<string, string | number>, deflate?: boolean): string;
 	readonly stats: FrameServerStats;
@@ -251,9 +251,12 @@ export async function startFrameServer(
 			server.once('error', reject);
 			server.listen(0, host, () => resolve(server));
 		});
-	const servers = [await listen('127.0.0.1'), await listen('127.0.0.2')];
-	const origin = (s: Server, host: string) => `http://${host}:${(s.address() as AddressInfo).port}`;
-	const origins = [origin(servers[0]!, '127.0.0.1'), origin(servers[1]!, '127.0.0.2')] as const;
+	// Four loopback hosts: four sites, so up to four tabs measured at once each get their own
+	// renderer process and heap.
+	const hosts = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'] as const;
+	const servers = await Promise.all(hosts.map(listen));
+	const origin = (i: number) => `http://${hosts[i]}:${(servers[i]!.address() as AddressInfo).port}`;
+	const origins = [origin(0), origin(1), origin(2), origin(3)] as const;
 	return {
 		origins,
 		stats,
