@@ -8,20 +8,14 @@
  * on the way down a task whose container died skips DEACTIVATING (nothing to drain). It never
  * goes back: a task that left RUNNING is never RUNNING again; the service starts a new task.
  */
+import { TASK_STATUSES } from '../../../src/lib/protocol/constants';
 import type { TaskStatus } from '../../../src/lib/protocol/types';
 
-/** The statuses in lifecycle order; a legal transition always moves to a later index. */
-export const TASK_LIFECYCLE = [
-	'PROVISIONING',
-	'PENDING',
-	'ACTIVATING',
-	'RUNNING',
-	'DEACTIVATING',
-	'STOPPING',
-	'DEPROVISIONING',
-	'STOPPED',
-	'DELETED'
-] as const satisfies readonly TaskStatus[];
+/**
+ * The statuses in lifecycle order; a legal transition always moves to a later index. The
+ * protocol lists them in that order already (PROTOCOL.md, "Task statuses follow ECS").
+ */
+export const TASK_LIFECYCLE: readonly TaskStatus[] = TASK_STATUSES;
 
 /**
  * Where a task may go from each status. Forward skips that ECS really makes are listed; the ones
