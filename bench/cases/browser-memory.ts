@@ -231,23 +231,27 @@ export const browserMemory: BenchCase = {
 			ends.set(t.key, { at10, end });
 			const label = t.label;
 			const k = t.key;
+			/** The heap figures every track reports (`growth` names the growth line, as before). */
+			const heapFigures = (growth: string): Figure[] => [
+				mb(`heap_baseline_mb.${k}`, `${label}: heap before connecting`, [t.baseline.heap]),
+				mb(`heap_10s_mb.${k}`, `${label}: heap after 10 s`, [at10.heap]),
+				mb(`heap_end_mb.${k}`, `${label}: heap after ${end.s} s`, [end.heap]),
+				mb(
+					`heap_growth_mb.${k}`,
+					`${label}: ${growth} from 10 s to the end`,
+					[end.heap - at10.heap],
+					2
+				),
+				mb(
+					`heap_samples_mb.${k}`,
+					`${label}: heap at each sample from 10 s on`,
+					t.samples.filter(({ s }) => s >= 10).map(({ heap }) => heap)
+				)
+			];
 			if (!t.view) {
 				// Exactly as before the view phase existed (same keys, same arithmetic).
 				figures.push(
-					mb(`heap_baseline_mb.${k}`, `${label}: heap before connecting`, [t.baseline.heap]),
-					mb(`heap_10s_mb.${k}`, `${label}: heap after 10 s`, [at10.heap]),
-					mb(`heap_end_mb.${k}`, `${label}: heap after ${end.s} s`, [end.heap]),
-					mb(
-						`heap_growth_mb.${k}`,
-						`${label}: growth from 10 s to the end`,
-						[end.heap - at10.heap],
-						2
-					),
-					mb(
-						`heap_samples_mb.${k}`,
-						`${label}: heap at each sample from 10 s on`,
-						t.samples.filter(({ s }) => s >= 10).map(({ heap }) => heap)
-					),
+					...heapFigures('growth'),
 					count(
 						`entries_per_s.${k}`,
 						`${label}: entries/s taken (check)`,
@@ -311,20 +315,7 @@ export const browserMemory: BenchCase = {
 					`${label}: JS event listeners after ${end.s} s`,
 					end.dom!.jsEventListeners
 				),
-				mb(`heap_baseline_mb.${k}`, `${label}: heap before connecting`, [t.baseline.heap]),
-				mb(`heap_10s_mb.${k}`, `${label}: heap after 10 s`, [at10.heap]),
-				mb(`heap_end_mb.${k}`, `${label}: heap after ${end.s} s`, [end.heap]),
-				mb(
-					`heap_growth_mb.${k}`,
-					`${label}: heap growth from 10 s to the end`,
-					[end.heap - at10.heap],
-					2
-				),
-				mb(
-					`heap_samples_mb.${k}`,
-					`${label}: heap at each sample from 10 s on`,
-					t.samples.filter(({ s }) => s >= 10).map(({ heap }) => heap)
-				),
+				...heapFigures('heap growth'),
 				count(
 					`entries_per_s.${k}`,
 					`${label}: entries/s taken from 10 s to the end (offered ${RATE.toLocaleString('en-US')})`,

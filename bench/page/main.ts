@@ -17,6 +17,7 @@ import type {
 	RunOptions,
 	RunStatus
 } from './api';
+import { closeSocket, whenClosed } from './close-socket';
 import { PeerStreamClient, type PeerKind } from './peers';
 import { render } from './render';
 import { viewRun, type ViewRun } from './views';
@@ -34,25 +35,6 @@ interface Probe {
 	status(): RunStatus;
 	/** Close; resolves once the socket has closed (or after 5 s), so runs never overlap. */
 	stop(): Promise<void>;
-}
-
-/** Resolves once `ws` has closed (at most 5 s). */
-function closed(ws: WebSocket): Promise<void> {
-	return new Promise((resolve) => {
-		if (ws.readyState === WebSocket.CLOSED) return resolve();
-		const timer = setTimeout(resolve, 5_000);
-		ws.addEventListener('close', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-	});
-}
-
-/** Close `ws` and wait for it. */
-function closeSocket(ws: WebSocket): Promise<void> {
-	ws.onmessage = null;
-	ws.close(1000);
-	return closed(ws);
 }
 
 interface WireMessage {
@@ -202,7 +184,7 @@ function client(url: string, max: number, transport: 'worker' | 'main'): Probe {
 		stop: () => {
 			watch.off();
 			connection.dispose();
-			return Promise.all([...sockets.map(closed), connection.whenDisposed()]).then(() => {});
+			return Promise.all([...sockets.map(whenClosed), connection.whenDisposed()]).then(() => {});
 		}
 	};
 }

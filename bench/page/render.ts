@@ -18,6 +18,7 @@ import type { RingView } from '$lib/streams';
 import { createLogStream, type LogItem } from '$lib/streams/logs';
 import type { LogEntry } from '$lib/protocol';
 import type { RenderOptions, RenderResult } from './api';
+import { closeSocket } from './close-socket';
 
 function quantile(sorted: readonly number[], q: number): number {
 	if (sorted.length === 0) return Number.NaN;
@@ -172,17 +173,8 @@ function bareListTarget(options: RenderOptions): RenderTarget {
 		transport: 'main',
 		async dispose() {
 			cancelAnimationFrame(raf);
-			ws.onmessage = null;
 			box.remove();
-			if (ws.readyState === WebSocket.CLOSED) return;
-			await new Promise<void>((resolve) => {
-				const timer = setTimeout(resolve, 5_000);
-				ws.addEventListener('close', () => {
-					clearTimeout(timer);
-					resolve();
-				});
-				ws.close(1000);
-			});
+			await closeSocket(ws);
 		}
 	};
 }

@@ -20,6 +20,7 @@ import type { LogEntry } from '$lib/protocol';
 import type { RingView } from '$lib/streams';
 import { createLogStream, type LogItem } from '$lib/streams/logs';
 import type { RunOptions, RunStatus } from './api';
+import { closeSocket } from './close-socket';
 import GuideLogList, { type GuideLog } from './GuideLogList.svelte';
 
 /** A run that lasts until it is stopped. */
@@ -166,17 +167,7 @@ function guideView(url: string, max: number): ViewRun {
 		}),
 		stop: async () => {
 			frames.stop();
-			ws.onmessage = null;
-			const closed = new Promise<void>((resolve) => {
-				if (ws.readyState === WebSocket.CLOSED) return resolve();
-				const timer = setTimeout(resolve, 5_000);
-				ws.addEventListener('close', () => {
-					clearTimeout(timer);
-					resolve();
-				});
-			});
-			ws.close(1000);
-			await closed;
+			await closeSocket(ws);
 			await unmount(list);
 			box.remove();
 		}

@@ -29,6 +29,7 @@ import {
 } from './machine';
 import type { DropCounts, MessageClass } from './outbox';
 import type { WebSocketConstructor, WebSocketLike } from './socket';
+import { preferArrayBuffer, relayEvents } from './socket-relay';
 import { SubscriptionRegistry, type SubscribeOptions } from './subscriptions';
 // Types only: the worker transport is opt-in, so its code is loaded by `import()` when asked for
 // (see `ConnectionClient.useWorker`) and a default client never downloads it.
@@ -182,15 +183,8 @@ function deferredSocket(
 			relay.onclose?.({ code: 1006, reason: '', wasClean: false });
 			return;
 		}
-		try {
-			inner.binaryType = 'arraybuffer';
-		} catch {
-			// As in socket.ts: not every implementation lets it be set.
-		}
-		inner.onopen = (event) => relay.onopen?.(event);
-		inner.onmessage = (event) => relay.onmessage?.(event);
-		inner.onerror = (event) => relay.onerror?.(event);
-		inner.onclose = (event) => relay.onclose?.(event);
+		preferArrayBuffer(inner);
+		relayEvents(inner, relay);
 	});
 	return relay;
 }

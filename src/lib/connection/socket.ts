@@ -11,6 +11,7 @@ import {
 	type ServerMessage
 } from '$lib/protocol';
 import { frameSize } from './frame-size';
+import { preferArrayBuffer } from './socket-relay';
 
 /**
  * A message event. The worker transport's (worker-socket.ts) carry the frame already decoded
@@ -123,11 +124,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
 			return;
 		}
 		const socket = ws;
-		try {
-			socket.binaryType = 'arraybuffer';
-		} catch {
-			// Not every implementation lets it be set; text frames are all we expect anyway.
-		}
+		preferArrayBuffer(socket);
 
 		socket.onopen = () => sendBack({ type: 'socket.opened' });
 		socket.onmessage = (event) => {

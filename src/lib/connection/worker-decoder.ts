@@ -12,6 +12,7 @@
 import { decodeServerFrame, type DecodeResult, type ServerMessage } from '$lib/protocol';
 import { frameSize } from './frame-size';
 import type { WebSocketConstructor, WebSocketLike } from './socket';
+import { preferArrayBuffer } from './socket-relay';
 import {
 	BACKLOG_CLOSE_REASON,
 	MAX_BACKLOG_BYTES,
@@ -262,11 +263,7 @@ export function createSocketDecoder(options: DecoderOptions): (message: ToWorker
 			return;
 		}
 		sockets.set(id, ws);
-		try {
-			ws.binaryType = 'arraybuffer';
-		} catch {
-			// Text frames are all the protocol uses.
-		}
+		preferArrayBuffer(ws);
 		ws.onopen = () => report({ t: 'open', s: id });
 		ws.onmessage = (event) => {
 			if (stopping || closing.has(id)) return;

@@ -32,6 +32,13 @@ function setup(options: { boot?: boolean; maxBacklogBytes?: number; maxPostBytes
 	return { worker, transport, onChange };
 }
 
+/** The message events `ws` receives, as they arrive. */
+function messagesOf(ws: WebSocketLike): SocketMessageEvent[] {
+	const events: SocketMessageEvent[] = [];
+	ws.onmessage = (e) => events.push(e);
+	return events;
+}
+
 /** Every event a socket fires, in order, as short strings. */
 function record(ws: WebSocketLike): string[] {
 	const log: string[] = [];
@@ -81,8 +88,7 @@ describe('WorkerTransport: one socket', () => {
 	it('passes decoded messages with Dates and no raw data', () => {
 		const { worker, transport } = setup();
 		const ws = new transport.WebSocketImpl(URL_);
-		const events: SocketMessageEvent[] = [];
-		ws.onmessage = (e) => events.push(e);
+		const events = messagesOf(ws);
 		worker.flush();
 		FakeWebSocket.last()
 			.open()
@@ -544,8 +550,7 @@ describe('restorePrototypes: what crosses from the worker equals the main-thread
 	it('keeps a __proto__ key from the wire an own key of a null-prototype object', () => {
 		const { worker, transport } = setup();
 		const ws = new transport.WebSocketImpl(URL_);
-		const got: SocketMessageEvent[] = [];
-		ws.onmessage = (e) => got.push(e);
+		const got = messagesOf(ws);
 		worker.flush();
 		const payload =
 			JSON.stringify(logEntry(1)).slice(0, -1) +

@@ -22,6 +22,7 @@
  */
 import type { DecodeResult, LogEntry, ServerMessage } from '$lib/protocol';
 import type { WebSocketConstructor, WebSocketLike, SocketMessageEvent } from './socket';
+import { preferArrayBuffer, relayEvents } from './socket-relay';
 import type { FromWorker, SocketReport, ToWorker } from './worker-wire';
 
 /** The part of `Worker` the transport uses (a fake in tests). */
@@ -253,15 +254,8 @@ class WorkerSocket implements WebSocketLike {
 		}
 		this.inner = inner;
 		this.transport.forget(this.id);
-		try {
-			inner.binaryType = 'arraybuffer';
-		} catch {
-			// Text frames are all the protocol uses.
-		}
-		inner.onopen = (event) => this.onopen?.(event);
-		inner.onmessage = (event) => this.onmessage?.(event);
-		inner.onerror = (event) => this.onerror?.(event);
-		inner.onclose = (event) => this.onclose?.(event);
+		preferArrayBuffer(inner);
+		relayEvents(inner, this);
 	}
 }
 
