@@ -52,6 +52,11 @@ export const browserRender: BenchCase = {
 							? { suffix: env === 'worker' ? '.worker' : '', transport: env as Setup['transport'] }
 							: { suffix: '' }
 					]),
+			// BENCH_RENDER_SPLIT=1: also our client path shown by the bare list, which splits the gap
+			// to the bare baseline into the client path's share and the LogViewer's.
+			...(process.env.BENCH_RENDER_SPLIT
+				? [{ suffix: '.clientbare', view: 'client-bare' as const }]
+				: []),
 			{ suffix: '.bare', view: 'bare' as const }
 		];
 		const keyOf = (rate: number, setup: Setup) => `${rate}${setup.suffix}`;
@@ -133,7 +138,11 @@ export const browserRender: BenchCase = {
 								`${result.p95FrameMs.toFixed(1)} ms, ${result.longTasks} long tasks, latency p50 ` +
 								`${Math.round(result.latencyP50Ms)} ms p95 ${Math.round(result.latencyP95Ms)} ms, ` +
 								`took ${Math.round(result.entriesPerSecond).toLocaleString('en-US')}/s, ${result.rowsInDom} rows in the DOM, ` +
-								(setup.view === 'bare' ? 'bare list' : `transport ${result.transport}`)
+								(setup.view === 'bare'
+									? 'bare list'
+									: setup.view === 'client-bare'
+										? `our client, bare list, transport ${result.transport}`
+										: `transport ${result.transport}`)
 						);
 					}
 				}
@@ -153,9 +162,11 @@ export const browserRender: BenchCase = {
 				const on =
 					setup.view === 'bare'
 						? ', bare baseline (bare socket + bare windowed list)'
-						: setup.transport === 'worker'
-							? ', transport worker'
-							: '';
+						: setup.view === 'client-bare'
+							? ', our client path shown by the bare list'
+							: setup.transport === 'worker'
+								? ', transport worker'
+								: '';
 				const at = `at ${rate.toLocaleString('en-US')} entries/s${on}`;
 				figures.push(
 					{

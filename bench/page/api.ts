@@ -100,8 +100,10 @@ export interface RenderOptions {
 	 * What is on screen: `logviewer` (default) the dashboard's LogViewer on our client path;
 	 * `bare` the baseline, a bare WebSocket + JSON.parse into a plain ring and a bare windowed list
 	 * of plain rows (bench/page/render.ts). `bare` needs the server's `wait=subscribe`.
+	 * `client-bare` our client path and log store shown by the bare list: the split between
+	 * what the client path and what the component cost.
 	 */
-	view?: 'logviewer' | 'bare';
+	view?: 'logviewer' | 'bare' | 'client-bare';
 }
 
 /** What {@link KecsBench.render} measured over its window. */

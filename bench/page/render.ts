@@ -98,25 +98,24 @@ const BARE_ROW_PX = 19;
 
 interface BareEntry {
 	seq: number;
-	timestamp: string;
+	timestamp: string | Date;
 	level: string;
 	message: string;
 }
 
+/** What a bare list paints from: how many entries arrived, and the i-th newest (0 = newest). */
+interface BareSource {
+	count(): number;
+	at(i: number): BareEntry | undefined;
+}
+
 /**
- * The physical baseline: a bare WebSocket that JSON-parses each frame into a plain ring of
- * entries (no validation, ordering, resume or store), and a bare windowed list of plain rows: as
- * many `div`s as fit, their text set once per animation frame from the newest entries (the guide's
- * `[timestamp] level: message`). What any page must at least do to show these lines; the gap
- * between it and the LogViewer is what our client path and component cost.
+ * A bare windowed list of plain rows: as many `div`s as fit, their text set once per animation
+ * frame from the newest entries (the guide's `[timestamp] level: message`). Returns its stopper.
  */
-function bareListTarget(options: RenderOptions): RenderTarget {
-	const box = fillPage();
+function paintBareList(box: HTMLElement, source: BareSource): () => void {
 	box.style.font = '13px/19px monospace';
 	box.style.overflow = 'hidden';
-	const capacity = options.maxBufferSize;
-	const ring: BareEntry[] = new Array<BareEntry>(capacity);
-	let count = 0;
 	const rows: HTMLDivElement[] = [];
 	for (let i = 0; i < Math.ceil(window.innerHeight / BARE_ROW_PX); i++) {
 		const row = document.createElement('div');
@@ -125,7 +124,45 @@ function bareListTarget(options: RenderOptions): RenderTarget {
 		box.append(row);
 		rows.push(row);
 	}
-	const at = (i: number): BareEntry => ring[(count - 1 - i) % capacity]!;
+	let painted = -1;
+	let raf = 0;
+	const paint = () => {
+		const count = source.count();
+		if (painted !== count) {
+			painted = count;
+			for (let r = 0; r < rows.length; r++) {
+				const row = rows[r]!;
+				// Oldest shown at the top, newest at the bottom, as a followed log reads.
+				const e = source.at(rows.length - 1 - r);
+				if (!e) {
+					row.textContent = '';
+					delete row.dataset.seq;
+					continue;
+				}
+				const time = typeof e.timestamp === 'string' ? e.timestamp : e.timestamp.toISOString();
+				row.textContent = `[${time}] ${e.level}: ${e.message}`;
+				row.dataset.seq = String(e.seq);
+			}
+		}
+		raf = requestAnimationFrame(paint);
+	};
+	raf = requestAnimationFrame(paint);
+	return () => cancelAnimationFrame(raf);
+}
+
+/**
+ * The physical baseline: a bare WebSocket that JSON-parses each frame into a plain ring of
+ * entries (no validation, ordering, resume or store), shown by the bare windowed list. What any
+ * page must at least do to show these lines; the gap between it and the LogViewer is what our
+ * client path and component cost.
+ */
+function bareListTarget(options: RenderOptions): RenderTarget {
+	const box = fillPage();
+	const capacity = options.maxBufferSize;
+	const ring: BareEntry[] = new Array<BareEntry>(capacity);
+	let count = 0;
+	const at = (i: number): BareEntry | undefined =>
+		i < Math.min(count, capacity) ? ring[(count - 1 - i) % capacity] : undefined;
 	const ws = new WebSocket(options.url);
 	ws.onopen = () =>
 		ws.send(JSON.stringify({ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }));
@@ -137,51 +174,84 @@ function bareListTarget(options: RenderOptions): RenderTarget {
 			ring[count++ % capacity] = message.payload as BareEntry;
 		}
 	};
-	let painted = 0;
-	let raf = 0;
-	const paint = () => {
-		if (painted !== count) {
-			painted = count;
-			const shown = Math.min(rows.length, count, capacity);
-			for (let r = 0; r < rows.length; r++) {
-				const row = rows[r]!;
-				// Oldest shown at the top, newest at the bottom, as a followed log reads.
-				const back = shown - 1 - r;
-				if (back < 0) {
-					row.textContent = '';
-					delete row.dataset.seq;
-					continue;
-				}
-				const e = at(back);
-				row.textContent = `[${e.timestamp}] ${e.level}: ${e.message}`;
-				row.dataset.seq = String(e.seq);
-			}
-		}
-		raf = requestAnimationFrame(paint);
-	};
-	raf = requestAnimationFrame(paint);
+	const stop = paintBareList(box, { count: () => count, at });
 	return {
 		box,
-		newestSeq: () => (count > 0 ? at(0).seq : -1),
+		newestSeq: () => at(0)?.seq ?? -1,
 		timeOf(seq) {
 			for (let i = 0; i < Math.min(count, capacity, 200); i++) {
-				const e = at(i);
-				if (e.seq === seq) return Date.parse(e.timestamp);
+				const e = at(i)!;
+				if (e.seq === seq) return Date.parse(e.timestamp as string);
 			}
 			return undefined;
 		},
 		transport: 'main',
 		async dispose() {
-			cancelAnimationFrame(raf);
+			stop();
 			box.remove();
 			await closeSocket(ws);
 		}
 	};
 }
 
+/**
+ * The split: our whole client path (connection, codec, registry, log store) shown by the bare
+ * list instead of the LogViewer, so the gap to the bare baseline divides into what the client
+ * path costs and what the component costs.
+ */
+function clientBareListTarget(options: RenderOptions): RenderTarget {
+	const box = fillPage();
+	const connection = new ConnectionClient(
+		{ url: options.url },
+		options.transport ? { transport: options.transport } : {}
+	);
+	const stream = createLogStream(connection, { maxBufferSize: options.maxBufferSize });
+	let view: RingView<LogItem> | undefined;
+	let published = 0;
+	const offView = stream.view.subscribe((value) => {
+		view = value;
+		published++;
+	});
+	const at = (i: number): BareEntry | undefined => {
+		const size = view?.size ?? 0;
+		if (i >= size) return undefined;
+		const item = view!.get(size - 1 - i) as Partial<LogEntry>;
+		return typeof item.seq === 'number' ? (item as unknown as BareEntry) : undefined;
+	};
+	const stop = paintBareList(box, { count: () => published, at });
+	connection.connect();
+	return {
+		box,
+		newestSeq: () => at(0)?.seq ?? -1,
+		timeOf(seq) {
+			for (let i = 0; i < 200; i++) {
+				const e = at(i);
+				if (!e) break;
+				if (e.seq === seq) return (e.timestamp as Date).getTime();
+			}
+			return undefined;
+		},
+		get transport() {
+			return connection.stats.transport;
+		},
+		async dispose() {
+			stop();
+			offView();
+			connection.dispose();
+			box.remove();
+			await connection.whenDisposed();
+		}
+	};
+}
+
 /** Mount the LogViewer (or the bare list) on a live stream, measure over the window, tear down. */
 export async function render(options: RenderOptions): Promise<RenderResult> {
-	const target = options.view === 'bare' ? bareListTarget(options) : logViewerTarget(options);
+	const target =
+		options.view === 'bare'
+			? bareListTarget(options)
+			: options.view === 'client-bare'
+				? clientBareListTarget(options)
+				: logViewerTarget(options);
 	const { box, newestSeq } = target;
 
 	const longTasks: number[] = [];
