@@ -202,7 +202,8 @@ export const bundle: BenchCase = {
 		);
 		const connectionSource = `export * from '${root}/src/lib/connection/index.ts';`;
 		const clientImports = clientAppImports(root);
-		const libs = await librarySizes(root, join(root, 'bench/out/bundle'), [
+		// The library builds run in a child process beside the app's start (which may rebuild it).
+		const libsBuilt = librarySizes(root, join(root, 'bench/out/bundle'), [
 			{ key: 'connection', source: connectionSource },
 			{ key: 'connection_without_xstate', source: connectionSource, external: ['xstate'] },
 			{
@@ -216,7 +217,14 @@ export const bundle: BenchCase = {
 			{ key: 'socketio', source: "export * from 'socket.io-client';" }
 		]);
 		ctx.log('  the app (scripts/start.js; it rebuilds when the build is stale)');
-		const app = await startApp(root);
+		const [libsResult, appResult] = await Promise.allSettled([libsBuilt, startApp(root)]);
+		if (libsResult.status === 'rejected') {
+			if (appResult.status === 'fulfilled') await appResult.value.stop();
+			throw libsResult.reason;
+		}
+		if (appResult.status === 'rejected') throw appResult.reason;
+		const libs = libsResult.value;
+		const app = appResult.value;
 		const pages: Record<string, PageScripts> = {};
 		try {
 			const browser = await ctx.browser();

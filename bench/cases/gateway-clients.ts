@@ -123,7 +123,7 @@ export const gatewayClients: BenchCase = {
 	browser: false,
 	async run(ctx) {
 		const cycles = ctx.repeats ?? (ctx.quick ? 1 : 3);
-		const seconds = ctx.quick ? 6 : 20;
+		const seconds = ctx.quick ? 4 : 20;
 		const gp = await GatewayProcess.start(ctx.runnerPath, {
 			deflate: false,
 			source: { kind: 'paced', rate: RATE }

@@ -212,7 +212,7 @@ export const gatewayThroughput: BenchCase = {
 	title: 'Gateway → one Node client: log entries per second',
 	browser: false,
 	async run(ctx) {
-		const repeats = ctx.repeats ?? (ctx.quick ? 2 : 5);
+		const repeats = ctx.repeats ?? (ctx.quick ? 1 : 5);
 		const warmupMs = ctx.quick ? 250 : 1_000;
 		const measureMs = ctx.quick ? 750 : 4_000;
 		// BENCH_GATEWAY_VARIANTS=key,key: only those variants (for working on one).

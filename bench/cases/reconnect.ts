@@ -231,7 +231,7 @@ export const reconnect: BenchCase = {
 	async run(ctx) {
 		const restartCount = ctx.quick ? 3 : 20;
 		const herdSize = ctx.quick ? 300 : 1_000;
-		const repeats = ctx.repeats ?? (ctx.quick ? 2 : 3);
+		const repeats = ctx.repeats ?? (ctx.quick ? 1 : 3);
 
 		ctx.log(`  ${restartCount} restarts with our client`);
 		const rs = await restarts(ctx.runnerPath, restartCount);
