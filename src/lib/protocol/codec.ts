@@ -8,6 +8,7 @@ import {
 	clientPayloads,
 	LIMITS,
 	reviveEnvelopeTimestamp,
+	serverFrameParsers,
 	serverFramePayloads,
 	serverPayloads,
 	STREAMS
@@ -70,6 +71,12 @@ function nestsDeeperThan(text: string, max: number): boolean {
 
 type PayloadTable = Readonly<Record<string, v.GenericSchema>>;
 
+/**
+ * Payload parsers called directly instead of their table's schema (which runs the same parser
+ * inside valibot's pipeline): the parsed payload, or a string saying why it is not valid.
+ */
+type DirectParsers = Readonly<Record<string, (payload: unknown) => unknown>>;
+
 function frameToText(frame: unknown): string | undefined {
 	if (typeof frame === 'string') return frame;
 	if (frame instanceof ArrayBuffer) return new TextDecoder().decode(frame);
@@ -94,6 +101,7 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
 
 function decodeWith<M>(
 	table: PayloadTable,
+	direct: DirectParsers | undefined,
 	frame: unknown,
 	options: DecodeOptions | undefined,
 	defaultMax: number,
@@ -127,76 +135,96 @@ function decodeWith<M>(
 			error: { code: 'invalid_json', message: e instanceof Error ? e.message : 'invalid JSON' }
 		};
 	}
-	return decodeValue<M>(table, raw);
+	return decodeValue<M>(table, direct, raw);
 }
 
+/** The envelope's fields, once {@link checkEnvelope} has passed them. */
 interface Envelope {
-	data: { type: string; id?: string; payload?: unknown; timestamp?: unknown };
+	type: string;
+	id?: string;
+	payload?: unknown;
+	timestamp?: unknown;
 }
 
-function checkEnvelope(raw: unknown): Envelope | string {
+/** Why `raw` is not a message envelope, or undefined when it is. Allocates nothing. */
+function checkEnvelope(raw: unknown): string | undefined {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
 		return '(root): expected an object';
-	const { type, id, payload, timestamp } = raw as Record<string, unknown>;
+	const { type, id } = raw as Record<string, unknown>;
 	if (typeof type !== 'string' || type.length < 1 || !withinLength(type, 64)) {
 		return 'type: expected a string of 1 to 64 characters';
 	}
 	if (id !== undefined && (typeof id !== 'string' || !withinLength(id, LIMITS.id))) {
 		return `id: expected a string of at most ${LIMITS.id} characters`;
 	}
-	const data: Envelope['data'] = { type, payload, timestamp };
-	if (id !== undefined) data.id = id;
-	return { data };
+	return undefined;
 }
 
-function decodeValue<M>(table: PayloadTable, raw: unknown): DecodeResult<M> {
+function failed<M>(
+	code: DecodeError['code'],
+	message: string,
+	type: string,
+	id: string | undefined
+): DecodeResult<M> {
+	const error: DecodeError = { type, code, message };
+	if (id !== undefined) error.ref = id;
+	return { ok: false, error };
+}
+
+/** The error for a payload its schema refused, with (at most five of) the reasons. */
+function payloadFailed<M>(
+	type: string,
+	id: string | undefined,
+	payload: unknown,
+	reasons: readonly string[]
+): DecodeResult<M> {
+	const named = (payload as { stream?: unknown } | null | undefined)?.stream;
+	if (typeof named === 'string' && !(STREAMS as readonly string[]).includes(named)) {
+		return failed(
+			'unknown_stream',
+			`unknown stream; expected one of ${STREAMS.join(', ')}`,
+			type,
+			id
+		);
+	}
+	return failed('invalid_message', `invalid ${type} payload: ${reasons.join('; ')}`, type, id);
+}
+
+function decodeValue<M>(
+	table: PayloadTable,
+	direct: DirectParsers | undefined,
+	raw: unknown
+): DecodeResult<M> {
 	// The envelope is checked by hand (it is tiny and on every frame); `envelope` in schemas.ts
 	// documents the same shape, and the codec tests hold both to it.
-	const env = checkEnvelope(raw);
-	if (typeof env === 'string') {
+	const invalid = checkEnvelope(raw);
+	if (invalid !== undefined) {
 		const readable =
 			typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
 		const error: DecodeError = {
 			code: 'invalid_message',
-			message: `not a message envelope: ${env}`
+			message: `not a message envelope: ${invalid}`
 		};
 		if (typeof readable.id === 'string' && readable.id.length <= LIMITS.id) error.ref = readable.id;
 		return { ok: false, error };
 	}
-	const { type, id } = env.data;
-	const base: Pick<DecodeError, 'ref' | 'type'> = { type };
-	if (id !== undefined) base.ref = id;
-	const schema = Object.hasOwn(table, type) ? table[type] : undefined;
-	if (!schema) {
-		return {
-			ok: false,
-			error: { ...base, code: 'unknown_type', message: `unknown message type "${type}"` }
-		};
+	const { type, id, payload, timestamp } = raw as Envelope;
+	if (!Object.hasOwn(table, type)) {
+		return failed('unknown_type', `unknown message type "${type}"`, type, id);
 	}
-	// Log payloads are schemas too: they run fast-log.ts's parser (schemas.ts `parsedBy`).
-	const parsed = v.safeParse(schema, env.data.payload);
+	// The log payloads, on every frame of a busy tail, skip valibot's pipeline: their schema runs
+	// the same fast-log.ts parser (schemas.ts `parsedBy`), and says the same when it refuses.
+	const parse = direct !== undefined && Object.hasOwn(direct, type) ? direct[type] : undefined;
+	if (parse !== undefined) {
+		const output = parse(payload);
+		if (typeof output === 'string') return payloadFailed(type, id, payload, [`(root): ${output}`]);
+		return { ok: true, message: finish(type, output, id, timestamp) };
+	}
+	const parsed = v.safeParse(table[type]!, payload);
 	if (!parsed.success) {
-		const named = (env.data.payload as { stream?: unknown } | null | undefined)?.stream;
-		if (typeof named === 'string' && !(STREAMS as readonly string[]).includes(named)) {
-			return {
-				ok: false,
-				error: {
-					...base,
-					code: 'unknown_stream',
-					message: `unknown stream; expected one of ${STREAMS.join(', ')}`
-				}
-			};
-		}
-		return {
-			ok: false,
-			error: {
-				...base,
-				code: 'invalid_message',
-				message: `invalid ${type} payload: ${parsed.issues.slice(0, 5).map(describeIssue).join('; ')}`
-			}
-		};
+		return payloadFailed(type, id, payload, parsed.issues.slice(0, 5).map(describeIssue));
 	}
-	return { ok: true, message: finish(type, parsed.output, id, env.data.timestamp) };
+	return { ok: true, message: finish(type, parsed.output, id, timestamp) };
 }
 
 function finish<M>(type: string, payload: unknown, id: string | undefined, timestamp: unknown): M {
@@ -219,6 +247,7 @@ export function decodeServerFrame(
 	// The value is the codec's own (JSON.parse just made it): log entries may be decoded in place.
 	return decodeWith<ServerMessage>(
 		serverFramePayloads,
+		serverFrameParsers,
 		frame,
 		options,
 		DEFAULT_MAX_SERVER_FRAME_BYTES,
@@ -233,6 +262,7 @@ export function decodeClientFrame(
 ): DecodeResult<ClientMessage> {
 	return decodeWith<ClientMessage>(
 		clientPayloads,
+		undefined,
 		frame,
 		options,
 		DEFAULT_MAX_FRAME_BYTES,
@@ -242,12 +272,12 @@ export function decodeClientFrame(
 
 /** Validate an already-parsed server message (e.g. one built in memory). Never throws. */
 export function validateServerMessage(value: unknown): DecodeResult<ServerMessage> {
-	return decodeValue<ServerMessage>(serverPayloads, value);
+	return decodeValue<ServerMessage>(serverPayloads, undefined, value);
 }
 
 /** Validate an already-parsed client message. Never throws. */
 export function validateClientMessage(value: unknown): DecodeResult<ClientMessage> {
-	return decodeValue<ClientMessage>(clientPayloads, value);
+	return decodeValue<ClientMessage>(clientPayloads, undefined, value);
 }
 
 /**

@@ -372,6 +372,16 @@ export const serverFramePayloads = {
 } as const;
 
 /**
+ * The parsers inside {@link serverFramePayloads}' log payload schemas, which the codec calls
+ * directly for `log_entry` and `log_batch` (the value, or why it is not valid): the same checks,
+ * without valibot's pipeline around them on every frame of a busy tail.
+ */
+export const serverFrameParsers: Readonly<Record<string, (payload: unknown) => unknown>> = {
+	log_entry: (value) => parseLogEntry(value, true),
+	log_batch: (value) => parseLogEntries(value, MAX_LOG_BATCH, true)
+};
+
+/**
  * The log payloads of {@link serverPayloads} written with the {@link logEntry} schema instead of
  * fast-log.ts's parser: the reference the parser is tested against (fast-log.spec.ts,
  * fuzz.spec.ts). Not used to decode.
