@@ -87,7 +87,7 @@ describe('ConnectionClient', () => {
 		const { client, open } = setup();
 		const got: number[][] = [];
 		const off = client.subscribe('logs', {
-			onItems: (items: StreamItem[]) => got.push(items.map((i) => i.seq))
+			onItems: (items: readonly StreamItem[]) => got.push(items.map((i) => i.seq))
 		});
 		const ws = open();
 		expect(ws.sentMessages()).toEqual([

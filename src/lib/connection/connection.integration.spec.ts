@@ -69,7 +69,7 @@ function recorder() {
 		seqs,
 		statuses,
 		recoveries: () => statuses.map((s) => s.recovery) as Recovery[],
-		onItems: (items: StreamItem[]) => {
+		onItems: (items: readonly StreamItem[]) => {
 			for (const item of items) seqs.push(item.seq);
 		},
 		onStatus: (status: SubscriptionStatus) => statuses.push(status)

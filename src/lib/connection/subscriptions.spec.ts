@@ -33,7 +33,7 @@ function recorder() {
 		batches,
 		statuses,
 		seqs: () => batches.flat(),
-		onItems: (items: StreamItem[]) => batches.push(items.map((i) => i.seq)),
+		onItems: (items: readonly StreamItem[]) => batches.push(items.map((i) => i.seq)),
 		onStatus: (s: SubscriptionStatus) => statuses.push(s)
 	};
 }

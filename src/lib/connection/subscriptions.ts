@@ -65,8 +65,12 @@ export interface SubscribeOptions<S extends Stream = Stream> {
 	filter?: StreamFilter;
 	/** Items of history to load before live items, merged in order. Default 0 (none). */
 	history?: number;
-	/** Items in seq order, duplicates removed; one call per inbound frame or history merge. */
-	onItems: (items: StreamItems[S][], meta: ItemsMeta<S>) => void;
+	/**
+	 * Items in seq order, duplicates removed; one call per inbound frame or history merge. The
+	 * array may be the one the frame carried, shared with other subscribers: read it, never change
+	 * it.
+	 */
+	onItems: (items: readonly StreamItems[S][], meta: ItemsMeta<S>) => void;
 	/** Recovery state changes (called once at once with the current state). Default none. */
 	onStatus?: (status: SubscriptionStatus) => void;
 }
@@ -88,7 +92,9 @@ interface Listener extends Subscriber {
 	local: boolean;
 	/** Live items held back while a history reply is awaited. */
 	hold: StreamItem[] | undefined;
-	onItems: (items: StreamItem[], meta: ItemsMeta) => void;
+	onItems: (items: readonly StreamItem[], meta: ItemsMeta) => void;
+	/** The last `meta` handed over, reused while the subscription's status is the same object. */
+	meta?: ItemsMeta;
 	onStatus: ((status: SubscriptionStatus) => void) | undefined;
 	wire: Wire;
 }
@@ -121,14 +127,30 @@ function newestSeq(items: StreamItem[]): number {
 }
 
 /** Report a subscriber's exception without letting it unwind into the connection machine. */
+/** Report a subscriber's exception without letting it stop the others. */
+function rethrowLater(error: unknown): void {
+	queueMicrotask(() => {
+		throw error;
+	});
+}
+
 function guard(fn: () => void): void {
 	try {
 		fn();
 	} catch (error) {
-		queueMicrotask(() => {
-			throw error;
-		});
+		rethrowLater(error);
 	}
+}
+
+/** Whether every item is newer than `after` and the items are in ascending seq order. */
+function newAndAscending(items: readonly StreamItem[], after: number): boolean {
+	let previous = after;
+	for (let i = 0; i < items.length; i++) {
+		const seq = items[i]!.seq;
+		if (seq <= previous) return false;
+		previous = seq;
+	}
+	return true;
 }
 
 /** See the module comment. */
@@ -495,24 +517,39 @@ export class SubscriptionRegistry {
 	/** Sort, drop what this subscriber already has, filter if needed, and hand over one batch. */
 	private deliver(l: Listener, items: StreamItem[], filterLocally: boolean): void {
 		const epoch = l.wire.epoch;
-		let sorted = items;
-		for (let i = 1; i < items.length; i++) {
-			if (items[i]!.seq < items[i - 1]!.seq) {
-				sorted = [...items].sort((a, b) => a.seq - b.seq);
-				break;
-			}
-		}
 		let lastSeq = l.last && l.last.epoch === epoch ? l.last.seq : -1;
-		const out: StreamItem[] = [];
-		for (const item of sorted) {
-			if (item.seq <= lastSeq) continue;
-			lastSeq = item.seq;
-			if (filterLocally && l.filter && !matchesFilter(l.stream, item, l.filter)) continue;
-			out.push(item);
+		let out: StreamItem[];
+		if (newAndAscending(items, lastSeq) && !(filterLocally && l.filter)) {
+			// The live feed's usual case: nothing to sort, drop or filter, so the frame's own array
+			// is handed over (subscribers only read it) instead of a copy per frame.
+			out = items;
+			if (items.length > 0) lastSeq = items[items.length - 1]!.seq;
+		} else {
+			let sorted = items;
+			for (let i = 1; i < items.length; i++) {
+				if (items[i]!.seq < items[i - 1]!.seq) {
+					sorted = [...items].sort((a, b) => a.seq - b.seq);
+					break;
+				}
+			}
+			out = [];
+			for (const item of sorted) {
+				if (item.seq <= lastSeq) continue;
+				lastSeq = item.seq;
+				if (filterLocally && l.filter && !matchesFilter(l.stream, item, l.filter)) continue;
+				out.push(item);
+			}
 		}
 		if (epoch !== undefined && lastSeq >= 0) l.last = { epoch, seq: lastSeq };
 		if (out.length === 0) return;
-		const meta: ItemsMeta = { stream: l.stream, recovery: l.wire.status };
-		guard(() => l.onItems(out, meta));
+		let meta = l.meta;
+		if (meta === undefined || meta.recovery !== l.wire.status) {
+			meta = l.meta = { stream: l.stream, recovery: l.wire.status };
+		}
+		try {
+			l.onItems(out, meta);
+		} catch (error) {
+			rethrowLater(error);
+		}
 	}
 }

@@ -335,7 +335,7 @@ class LogStreamCore {
 
 	// ---- ingest (the hot path) ---------------------------------------------------------------
 
-	readonly #onItems = (items: LogEntry[], meta: ItemsMeta<'logs'>): void => {
+	readonly #onItems = (items: readonly LogEntry[], meta: ItemsMeta<'logs'>): void => {
 		const count = items.length;
 		if (count === 0) return;
 		const epoch = meta.recovery.epoch;
@@ -387,7 +387,7 @@ class LogStreamCore {
 	 * what we already have, and mark the hole between our last line and the first new one.
 	 * Returns the index of the first new item.
 	 */
-	#joinAt(items: LogEntry[], epoch: string | undefined): number {
+	#joinAt(items: readonly LogEntry[], epoch: string | undefined): number {
 		const join = this.#join!;
 		const count = items.length;
 		this.#join = null;

@@ -299,7 +299,7 @@ class MetricsCore {
 
 	// ---- ingest ------------------------------------------------------------------------------
 
-	readonly #onItems = (items: MetricUpdate[], _meta: ItemsMeta<'metrics'>): void => {
+	readonly #onItems = (items: readonly MetricUpdate[], _meta: ItemsMeta<'metrics'>): void => {
 		let changed = false;
 		for (const update of items) if (this.#apply(update)) changed = true;
 		if (changed) this.#markDirty();

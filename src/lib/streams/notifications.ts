@@ -189,7 +189,7 @@ class NotificationsCore {
 		if (status.epoch !== undefined) this.#epoch = status.epoch;
 	};
 
-	readonly #onItems = (items: Notification[], meta: ItemsMeta<'notifications'>): void => {
+	readonly #onItems = (items: readonly Notification[], meta: ItemsMeta<'notifications'>): void => {
 		const epoch = meta.recovery.epoch ?? this.#epoch;
 		if (epoch !== undefined) this.#epoch = epoch;
 		const fresh: string[] = [];

@@ -218,7 +218,7 @@ class TaskUpdatesCore {
 		if (status.epoch !== undefined) this.#epoch = status.epoch;
 	};
 
-	readonly #onItems = (items: TaskUpdate[], meta: ItemsMeta<'tasks'>): void => {
+	readonly #onItems = (items: readonly TaskUpdate[], meta: ItemsMeta<'tasks'>): void => {
 		if (this.#rebuild) {
 			this.#rebuild = false;
 			this.#tasks.clear();
