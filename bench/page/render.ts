@@ -17,6 +17,7 @@ import { ConnectionClient } from '$lib/connection/client';
 import type { RingView } from '$lib/streams';
 import { createLogStream, type LogItem } from '$lib/streams/logs';
 import type { LogEntry } from '$lib/protocol';
+import { isLogGap } from '$lib/render/log-gap';
 import type { RenderOptions, RenderResult } from './api';
 import { closeSocket } from './close-socket';
 
@@ -47,48 +48,78 @@ function fillPage(): HTMLElement {
 	return box;
 }
 
-/** Ours: the dashboard's LogViewer on ConnectionClient and the log store. */
-function logViewerTarget(options: RenderOptions): RenderTarget {
-	const box = fillPage();
-	// The client's default transport (frames decoded on the main thread) unless the case asks otherwise.
+/**
+ * Our client path up to the log store (ConnectionClient, its default transport unless the case
+ * asks otherwise, and createLogStream), with the ring view the store publishes: what the LogViewer
+ * itself reads (subscribing to `logs` would build a 10,000-entry array every frame, work the
+ * dashboard never does).
+ */
+function ourStream(options: RenderOptions) {
 	const connection = new ConnectionClient(
 		{ url: options.url },
 		options.transport ? { transport: options.transport } : {}
 	);
 	const stream = createLogStream(connection, { maxBufferSize: options.maxBufferSize });
-	// The ring view the LogViewer itself reads (subscribing to `logs` would build a 10,000-entry
-	// array every frame, work the dashboard never does).
 	let view: RingView<LogItem> | undefined;
-	const offView = stream.view.subscribe((value) => (view = value));
-	const viewer = mount(LogViewer, { target: box, props: { stream, title: 'Bench' } });
-	connection.connect();
+	let published = 0;
+	const offView = stream.view.subscribe((value) => {
+		view = value;
+		published++;
+	});
+	/** The i-th newest item (0 = newest) if it is a log entry (not a gap marker). */
+	const entry = (i: number): LogEntry | undefined => {
+		const size = view?.size ?? 0;
+		if (i >= size) return undefined;
+		const item = view!.get(size - 1 - i);
+		return isLogGap(item) ? undefined : item;
+	};
 	return {
-		box,
-		newestSeq() {
-			for (let i = (view?.size ?? 0) - 1; i >= 0; i--) {
-				const item = view!.get(i) as Partial<LogEntry>;
-				if (typeof item.seq === 'number') return item.seq;
+		connection,
+		stream,
+		entry,
+		/** Views published so far. */
+		published: () => published,
+		newestSeq(): number {
+			for (let i = 0; i < (view?.size ?? 0); i++) {
+				const e = entry(i);
+				if (e) return e.seq;
 			}
 			return -1;
 		},
-		timeOf(seq) {
-			const size = view?.size ?? 0;
-			for (let i = size - 1; i >= Math.max(0, size - 200); i--) {
-				const item = view!.get(i) as Partial<LogEntry>;
-				if (item.seq === seq) return item.timestamp?.getTime();
+		/** The timestamp of the entry with `seq` among the newest 200 items, if held. */
+		timeOf(seq: number): number | undefined {
+			for (let i = 0; i < Math.min(200, view?.size ?? 0); i++) {
+				const e = entry(i);
+				if (e?.seq === seq) return e.timestamp.getTime();
 			}
 			return undefined;
 		},
-		get transport() {
-			return connection.stats.transport;
-		},
-		async dispose() {
+		async close(): Promise<void> {
 			offView();
-			void unmount(viewer);
 			connection.dispose();
-			box.remove();
 			// The next run must not share the machine with this one's socket (or its worker).
 			await connection.whenDisposed();
+		}
+	};
+}
+
+/** Ours: the dashboard's LogViewer on ConnectionClient and the log store. */
+function logViewerTarget(options: RenderOptions): RenderTarget {
+	const box = fillPage();
+	const ours = ourStream(options);
+	const viewer = mount(LogViewer, { target: box, props: { stream: ours.stream, title: 'Bench' } });
+	ours.connection.connect();
+	return {
+		box,
+		newestSeq: ours.newestSeq,
+		timeOf: ours.timeOf,
+		get transport() {
+			return ours.connection.stats.transport;
+		},
+		async dispose() {
+			void unmount(viewer);
+			box.remove();
+			await ours.close();
 		}
 	};
 }
@@ -201,45 +232,21 @@ function bareListTarget(options: RenderOptions): RenderTarget {
  */
 function clientBareListTarget(options: RenderOptions): RenderTarget {
 	const box = fillPage();
-	const connection = new ConnectionClient(
-		{ url: options.url },
-		options.transport ? { transport: options.transport } : {}
-	);
-	const stream = createLogStream(connection, { maxBufferSize: options.maxBufferSize });
-	let view: RingView<LogItem> | undefined;
-	let published = 0;
-	const offView = stream.view.subscribe((value) => {
-		view = value;
-		published++;
-	});
-	const at = (i: number): BareEntry | undefined => {
-		const size = view?.size ?? 0;
-		if (i >= size) return undefined;
-		const item = view!.get(size - 1 - i) as Partial<LogEntry>;
-		return typeof item.seq === 'number' ? (item as unknown as BareEntry) : undefined;
-	};
-	const stop = paintBareList(box, { count: () => published, at });
-	connection.connect();
+	const ours = ourStream(options);
+	// A gap marker shows as an empty row.
+	const stop = paintBareList(box, { count: ours.published, at: ours.entry });
+	ours.connection.connect();
 	return {
 		box,
-		newestSeq: () => at(0)?.seq ?? -1,
-		timeOf(seq) {
-			for (let i = 0; i < 200; i++) {
-				const e = at(i);
-				if (!e) break;
-				if (e.seq === seq) return (e.timestamp as Date).getTime();
-			}
-			return undefined;
-		},
+		newestSeq: ours.newestSeq,
+		timeOf: ours.timeOf,
 		get transport() {
-			return connection.stats.transport;
+			return ours.connection.stats.transport;
 		},
 		async dispose() {
 			stop();
-			offView();
-			connection.dispose();
 			box.remove();
-			await connection.whenDisposed();
+			await ours.close();
 		}
 	};
 }
