@@ -69,7 +69,10 @@ describe('slow consumer', () => {
 		expect(maxBuffered).toBeLessThanOrEqual(highWater + maxBatch + 2048);
 		// History (2,000 entries) is what is retained, not the 70 MB that went through.
 		expect(heapGrowth).toBeLessThan(24 * 1024 * 1024);
-		expect(maxPending).toBeGreaterThan(40_000);
+		// Most of it was dropped rather than sent. Not all: loopback TCP buffers (sized by the kernel,
+		// several MB when it autotunes) take some before the socket stops draining, and how much
+		// depends on the machine's load (39,802 of 60,000 in one CI run on a busy machine).
+		expect(maxPending).toBeGreaterThan(total / 2);
 
 		socketOf(c).resume();
 		const notice = await c.next('dropped', {}, 10_000);

@@ -51,10 +51,7 @@ describe('paintSegments', () => {
 		const parts = splitByRanges(segments, search.matcher.ranges('disk full'));
 		const target = el();
 		paintSegments(target, parts);
-		expect([...target.querySelectorAll('mark')].map((m) => m.textContent)).toEqual([
-			'disk',
-			'ful'
-		]);
+		expect([...target.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['disk', 'ful']);
 		expect(target.querySelector('span.seg > mark')?.textContent).toBe('ful');
 		expect(target.textContent).toBe('disk full');
 	});
