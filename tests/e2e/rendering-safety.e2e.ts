@@ -99,7 +99,9 @@ const LOGS: Payload[] = [
 		visible: 'first line'
 	}
 ].map((p: Omit<Payload, 'marker'>, i) => {
-	const marker = `RS${String(i).padStart(2, '0')}`;
+	// A prefix no simulator line contains: the search below is case-insensitive, and a common one
+	// ("RS" is in "orders") kept matching lines streaming in, scrolling the rows under test away.
+	const marker = `QZRS${String(i).padStart(2, '0')}`;
 	return { ...p, marker, message: `${marker} ${p.message}` };
 });
 
@@ -263,19 +265,19 @@ test('dashboard: hostile log lines and notifications render as text, nothing exe
 
 	for (const p of LOGS) await injectLog(p.message);
 	// Only the injected lines: search their common marker prefix.
-	await page.getByTestId('log-search').fill('RS');
+	await page.getByTestId('log-search').fill('QZRS');
 	await page.getByTestId('log-only-matching').click();
 	for (const p of LOGS) await expectRow(page.getByTestId('log-viewer'), p);
 	// Expanded rows show more of the text (the JSON pretty-printed, every line): still text.
-	for (const marker of ['RS17', 'RS18']) {
+	for (const marker of ['QZRS17', 'QZRS18']) {
 		const row = page.getByTestId('log-row').filter({ hasText: marker });
 		await row.getByRole('button', { name: 'Show details' }).click();
 		await expect(row.locator('.details')).toBeVisible();
 	}
-	await expect(page.getByTestId('log-row').filter({ hasText: 'RS17' })).toContainText(
+	await expect(page.getByTestId('log-row').filter({ hasText: 'QZRS17' })).toContainText(
 		`"<img src=x onerror=\\"window.__pwned='json'\\">"`
 	);
-	await expect(page.getByTestId('log-row').filter({ hasText: 'RS18' })).toContainText(
+	await expect(page.getByTestId('log-row').filter({ hasText: 'QZRS18' })).toContainText(
 		`<script>window.__pwned='line2'</script>`
 	);
 
@@ -330,12 +332,12 @@ test('/websocket-demo: the same lines and notifications render as text', async (
 
 	const fresh = LOGS.map((p) => ({
 		...p,
-		marker: p.marker.replace('RS', 'WD'),
-		message: p.message.replace(p.marker, p.marker.replace('RS', 'WD'))
+		marker: p.marker.replace('QZRS', 'QZWD'),
+		message: p.message.replace(p.marker, p.marker.replace('QZRS', 'QZWD'))
 	}));
 	for (const p of fresh) await injectLog(p.message);
 	const viewer = page.getByTestId('log-viewer').first();
-	await viewer.getByTestId('log-search').fill('WD');
+	await viewer.getByTestId('log-search').fill('QZWD');
 	await viewer.getByTestId('log-only-matching').click();
 	for (const p of fresh) await expectRow(viewer, p);
 
