@@ -103,11 +103,17 @@ function ourStream(options: RenderOptions) {
 	};
 }
 
-/** Ours: the dashboard's LogViewer on ConnectionClient and the log store. */
-function logViewerTarget(options: RenderOptions): RenderTarget {
+/**
+ * A target on our client path: `show` puts the stream on screen in `box` and returns how to take
+ * it off again.
+ */
+function ourTarget(
+	options: RenderOptions,
+	show: (box: HTMLElement, ours: ReturnType<typeof ourStream>) => () => void
+): RenderTarget {
 	const box = fillPage();
 	const ours = ourStream(options);
-	const viewer = mount(LogViewer, { target: box, props: { stream: ours.stream, title: 'Bench' } });
+	const hide = show(box, ours);
 	ours.connection.connect();
 	return {
 		box,
@@ -117,11 +123,22 @@ function logViewerTarget(options: RenderOptions): RenderTarget {
 			return ours.connection.stats.transport;
 		},
 		async dispose() {
-			void unmount(viewer);
+			hide();
 			box.remove();
 			await ours.close();
 		}
 	};
+}
+
+/** Ours: the dashboard's LogViewer on ConnectionClient and the log store. */
+function logViewerTarget(options: RenderOptions): RenderTarget {
+	return ourTarget(options, (box, ours) => {
+		const viewer = mount(LogViewer, {
+			target: box,
+			props: { stream: ours.stream, title: 'Bench' }
+		});
+		return () => void unmount(viewer);
+	});
 }
 
 /** Height of a row of the bare list, in CSS pixels. */
@@ -231,24 +248,10 @@ function bareListTarget(options: RenderOptions): RenderTarget {
  * path costs and what the component costs.
  */
 function clientBareListTarget(options: RenderOptions): RenderTarget {
-	const box = fillPage();
-	const ours = ourStream(options);
 	// A gap marker shows as an empty row.
-	const stop = paintBareList(box, { count: ours.published, at: ours.entry });
-	ours.connection.connect();
-	return {
-		box,
-		newestSeq: ours.newestSeq,
-		timeOf: ours.timeOf,
-		get transport() {
-			return ours.connection.stats.transport;
-		},
-		async dispose() {
-			stop();
-			box.remove();
-			await ours.close();
-		}
-	};
+	return ourTarget(options, (box, ours) =>
+		paintBareList(box, { count: ours.published, at: ours.entry })
+	);
 }
 
 /** Mount the LogViewer (or the bare list) on a live stream, measure over the window, tear down. */
