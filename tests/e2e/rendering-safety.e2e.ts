@@ -226,8 +226,30 @@ async function expectNoInjectedElements(page: Page): Promise<void> {
 	expect(await injectedElements(page)).toEqual([]);
 }
 
+/**
+ * Scroll the viewer with the wheel, as a reader would, until the row of `marker` is rendered: the
+ * windowed list keeps only the rows in view (and a few around them) in the DOM, and a short viewer
+ * (the demo page's) does not show all the injected lines at once.
+ */
+async function reveal(viewer: Locator, marker: string): Promise<void> {
+	const rows = viewer.getByTestId('log-row');
+	const target = Number(marker.slice(-2));
+	for (let i = 0; i < 40; i++) {
+		if ((await rows.filter({ hasText: marker }).count()) > 0) return;
+		const shown = (await rows.allTextContents())
+			.map((t) => /QZ(?:RS|WD)(\d\d)/.exec(t)?.[1])
+			.filter((m): m is string => m !== undefined)
+			.map(Number);
+		const up = shown.length === 0 || Math.min(...shown) > target;
+		await viewer.locator('.vl-viewport').hover();
+		await viewer.page().mouse.wheel(0, up ? -120 : 120);
+		await viewer.page().waitForTimeout(100);
+	}
+}
+
 /** The payload's row shows its text (a huge CSI hides nothing: its text is past the cut). */
 async function expectRow(viewer: Locator, p: Payload): Promise<void> {
+	await reveal(viewer, p.marker);
 	const row = viewer.getByTestId('log-row').filter({ hasText: p.marker });
 	await expect(row, p.marker).toHaveCount(1);
 	if (p.expand) {

@@ -224,6 +224,22 @@ describe('VirtualList', () => {
 		expect(following()).toBe('false');
 	});
 
+	it('keeps two rows above the viewport while following, the full overscan once a wheel turn up stops it', async () => {
+		const r = ring(1000, 1000);
+		render(Harness, { source: r, overscan: 10 });
+		await tick();
+		const visible = VIEWPORT / ROW;
+		// At the bottom: the rows in view and two above, nothing rewritten for nobody.
+		expect(rows()).toHaveLength(visible + 2);
+		expect(seqs()[0]).toBe(1000 - visible - 2);
+		// The wheel handler stops following before the browser scrolls: the rows above are there.
+		await fireEvent.wheel(viewport(), { deltaY: -100 });
+		flushSync();
+		expect(following()).toBe('false');
+		expect(rows()).toHaveLength(visible + 10);
+		expect(seqs()[0]).toBe(1000 - visible - 10);
+	});
+
 	it('pauses on wheel up, on keys, and on text selection; End resumes', async () => {
 		const r = ring(500, 5000);
 		render(Harness, { source: r });
