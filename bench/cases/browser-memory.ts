@@ -227,28 +227,28 @@ export const browserMemory: BenchCase = {
 			summary: summarize([value]),
 			digits
 		});
-		const ends = new Map<TrackKey, { at10: Sample; end: Sample }>();
+		const ends = new Map<TrackKey, { atRef: Sample; end: Sample }>();
 		for (const t of tracks) {
-			const at10 = t.samples.find(({ s }) => s === ref)!;
+			const atRef = t.samples.find(({ s }) => s === ref)!;
 			const end = t.samples.at(-1)!;
-			ends.set(t.key, { at10, end });
+			ends.set(t.key, { atRef, end });
 			const label = t.label;
 			const k = t.key;
 			/** The heap figures every track reports (`growth` names the growth line, as before). */
 			const heapFigures = (growth: string): Figure[] => [
 				mb(`heap_baseline_mb.${k}`, `${label}: heap before connecting`, [t.baseline.heap]),
-				mb(`heap_10s_mb.${k}`, `${label}: heap after ${ref} s`, [at10.heap]),
+				mb(`heap_10s_mb.${k}`, `${label}: heap after ${ref} s`, [atRef.heap]),
 				mb(`heap_end_mb.${k}`, `${label}: heap after ${end.s} s`, [end.heap]),
 				mb(
 					`heap_growth_mb.${k}`,
 					`${label}: ${growth} from ${ref} s to the end`,
-					[end.heap - at10.heap],
+					[end.heap - atRef.heap],
 					2
 				),
 				mb(
 					`heap_samples_mb.${k}`,
 					`${label}: heap at each sample from ${ref} s on`,
-					t.samples.filter(({ s }) => s >= 10).map(({ heap }) => heap)
+					t.samples.filter(({ s }) => s >= ref).map(({ heap }) => heap)
 				)
 			];
 			if (!t.view) {
@@ -258,7 +258,7 @@ export const browserMemory: BenchCase = {
 					count(
 						`entries_per_s.${k}`,
 						`${label}: entries/s taken (check)`,
-						(end.status.entries - at10.status.entries) / (end.s - 10),
+						(end.status.entries - atRef.status.entries) / (end.s - ref),
 						'/s'
 					)
 				);
@@ -268,7 +268,7 @@ export const browserMemory: BenchCase = {
 						'.'
 				);
 				if (t.mode === 'client') {
-					const growth = (end.heap - at10.heap) / MB;
+					const growth = (end.heap - atRef.heap) / MB;
 					bars.push({
 						label: `(b) heap at ${end.s} s within 10 MB of the heap at ${ref} s`,
 						value: `${growth >= 0 ? '+' : ''}${growth.toFixed(2)} MB`,
@@ -279,29 +279,29 @@ export const browserMemory: BenchCase = {
 				continue;
 			}
 			// With the view: rates over the time between the two status reads (a busy tab answers late).
-			const span = end.at - at10.at;
+			const span = end.at - atRef.at;
 			const nodes = (x: Sample) => x.dom!.nodes;
-			const taken = (end.status.entries - at10.status.entries) / span;
-			const fps = ((end.status.animationFrames ?? 0) - (at10.status.animationFrames ?? 0)) / span;
-			const renders = ((end.status.renders ?? 0) - (at10.status.renders ?? 0)) / span;
+			const taken = (end.status.entries - atRef.status.entries) / span;
+			const fps = ((end.status.animationFrames ?? 0) - (atRef.status.animationFrames ?? 0)) / span;
+			const renders = ((end.status.renders ?? 0) - (atRef.status.renders ?? 0)) / span;
 			figures.push(
 				count(
 					`dom_nodes_baseline.${k}`,
 					`${label}: DOM nodes before connecting`,
 					t.baseline.dom!.nodes
 				),
-				count(`dom_nodes_10s.${k}`, `${label}: DOM nodes after ${ref} s`, nodes(at10)),
+				count(`dom_nodes_10s.${k}`, `${label}: DOM nodes after ${ref} s`, nodes(atRef)),
 				count(`dom_nodes_end.${k}`, `${label}: DOM nodes after ${end.s} s`, nodes(end)),
 				count(
 					`dom_nodes_growth.${k}`,
 					`${label}: DOM nodes, growth from ${ref} s to the end`,
-					nodes(end) - nodes(at10)
+					nodes(end) - nodes(atRef)
 				),
 				{
 					key: `dom_nodes_samples.${k}`,
 					label: `${label}: DOM nodes at each sample from ${ref} s on`,
 					unit: '',
-					summary: summarize(t.samples.filter(({ s }) => s >= 10).map(nodes))
+					summary: summarize(t.samples.filter(({ s }) => s >= ref).map(nodes))
 				},
 				count(
 					`dom_elements_end.${k}`,

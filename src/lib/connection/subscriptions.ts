@@ -126,8 +126,10 @@ function newestSeq(items: StreamItem[]): number {
 	return newest;
 }
 
-/** Report a subscriber's exception without letting it unwind into the connection machine. */
-/** Report a subscriber's exception without letting it stop the others. */
+/**
+ * Report a subscriber's exception without letting it unwind into the connection machine or stop
+ * the other subscribers.
+ */
 function rethrowLater(error: unknown): void {
 	queueMicrotask(() => {
 		throw error;

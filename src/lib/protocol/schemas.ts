@@ -359,6 +359,16 @@ export const serverPayloads = {
 } as const;
 
 /**
+ * The log payload parsers of {@link serverFramePayloads} (the value, or why it is not valid). The
+ * codec calls them directly for `log_entry` and `log_batch`, without valibot's pipeline around
+ * them on every frame of a busy tail; the schemas below wrap the same functions.
+ */
+export const serverFrameParsers = {
+	log_entry: (value: unknown) => parseLogEntry(value, true),
+	log_batch: (value: unknown) => parseLogEntries(value, MAX_LOG_BATCH, true)
+} as const;
+
+/**
  * {@link serverPayloads} for frames the codec has just parsed (`decodeServerFrame`): the same
  * checks, with log entries decoded in place where they carry no unknown key, so the hot path makes
  * no second copy of every entry. `validateServerMessage`, which takes values built elsewhere,
@@ -367,19 +377,9 @@ export const serverPayloads = {
 export const serverFramePayloads = {
 	...serverPayloads,
 	history: historyOf(logEntries(Number.MAX_SAFE_INTEGER, true)),
-	log_entry: parsedBy((value) => parseLogEntry(value, true)),
-	log_batch: logEntries(MAX_LOG_BATCH, true)
+	log_entry: parsedBy(serverFrameParsers.log_entry),
+	log_batch: parsedBy(serverFrameParsers.log_batch)
 } as const;
-
-/**
- * The parsers inside {@link serverFramePayloads}' log payload schemas, which the codec calls
- * directly for `log_entry` and `log_batch` (the value, or why it is not valid): the same checks,
- * without valibot's pipeline around them on every frame of a busy tail.
- */
-export const serverFrameParsers: Readonly<Record<string, (payload: unknown) => unknown>> = {
-	log_entry: (value) => parseLogEntry(value, true),
-	log_batch: (value) => parseLogEntries(value, MAX_LOG_BATCH, true)
-};
 
 /**
  * The log payloads of {@link serverPayloads} written with the {@link logEntry} schema instead of
