@@ -289,6 +289,11 @@ test('dashboard: hostile log lines and notifications render as text, nothing exe
 	// Only the injected lines: search their common marker prefix.
 	await page.getByTestId('log-search').fill('QZRS');
 	await page.getByTestId('log-only-matching').click();
+	// The server-side filter applies after a pause in typing and refills the buffer: wait for it,
+	// or the refill (which follows the newest line again) can move rows away mid-check.
+	await expect(page.getByTestId('log-viewer').getByTestId('log-count')).toHaveText(
+		`${LOGS.length} lines`
+	);
 	for (const p of LOGS) await expectRow(page.getByTestId('log-viewer'), p);
 	// Expanded rows show more of the text (the JSON pretty-printed, every line): still text.
 	for (const marker of ['QZRS17', 'QZRS18']) {
@@ -361,6 +366,7 @@ test('/websocket-demo: the same lines and notifications render as text', async (
 	const viewer = page.getByTestId('log-viewer').first();
 	await viewer.getByTestId('log-search').fill('QZWD');
 	await viewer.getByTestId('log-only-matching').click();
+	await expect(viewer.getByTestId('log-count')).toHaveText(`${fresh.length} lines`);
 	for (const p of fresh) await expectRow(viewer, p);
 
 	for (const n of NOTES) await injectNote({ ...n, title: `demo ${n.title}` });
