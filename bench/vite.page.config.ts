@@ -18,6 +18,9 @@ export default defineConfig({
 		outDir: fileURLToPath(new URL('./out/page', import.meta.url)),
 		emptyOutDir: true,
 		target: 'es2022',
-		sourcemap: true
+		sourcemap: true,
+		// BENCH_NO_MINIFY=1: readable code, so a BENCH_*_PROFILE profile's per-line ticks
+		// (`positionTicks`) say which statement the time went to. Slower; for finding, not measuring.
+		minify: process.env.BENCH_NO_MINIFY ? false : 'esbuild'
 	}
 });

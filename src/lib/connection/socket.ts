@@ -128,9 +128,12 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
 
 		socket.onopen = () => sendBack({ type: 'socket.opened' });
 		socket.onmessage = (event) => {
-			const decoded = event.decoded;
-			const bytes = decoded ? (event.bytes ?? 0) : frameSize(event.data);
-			const result = decoded ?? decodeServerFrame(event.data);
+			// `data` is read once (on a browser's MessageEvent it is a getter), and a text frame,
+			// the usual case, never looks for `decoded`, which a browser's event does not have.
+			const data = event.data;
+			const decoded = typeof data === 'string' ? undefined : event.decoded;
+			const bytes = decoded ? (event.bytes ?? 0) : frameSize(data);
+			const result = decoded ?? decodeServerFrame(data);
 			if (!result.ok) sendBack({ type: 'socket.invalid', error: result.error, bytes });
 			else if (!input.fastLane?.(result.message, bytes)) {
 				sendBack({ type: 'socket.message', message: result.message, bytes });
