@@ -141,9 +141,34 @@ describe('LogRow', () => {
 	it('shows the first line of a multi-line message, and all of it when expanded', async () => {
 		const { container } = render(LogRow, { entry: entry({ message: 'first\nsecond\nthird' }) });
 		const msg = () => container.querySelector('.msg')!.textContent;
-		expect(msg()).toBe('first⏎ 2 more lines');
+		const more = container.querySelector('.more')!;
+		expect(msg()).toBe('first');
+		expect(more).toHaveTextContent('⏎ 2 more lines');
+		expect(more).not.toHaveAttribute('hidden');
 		await fireEvent.click(screen.getByRole('button', { name: 'Show details' }));
 		expect(msg()).toBe('first\nsecond\nthird');
+		expect(more).toHaveAttribute('hidden');
+	});
+
+	it('keeps its "more" note and stack-trace button when reused, only hidden for a plain line', async () => {
+		const { container, rerender } = render(LogRow, {
+			entry: entry({ message: 'first\nsecond', stackTrace: 'at a.b(C.java:1)' })
+		});
+		const more = container.querySelector('.more')!;
+		const hint = container.querySelector('.stack-hint')!;
+		expect(more).toHaveTextContent('⏎ 1 more line');
+		expect(more).not.toHaveAttribute('hidden');
+		expect(screen.getByRole('button', { name: 'stack trace' })).toBe(hint);
+
+		await rerender({ entry: entry({ seq: 43, message: 'plain' }) });
+		// The same elements, hidden: out of sight, of the accessibility tree and of the tab order.
+		expect(container.querySelector('.more')).toBe(more);
+		expect(container.querySelector('.stack-hint')).toBe(hint);
+		expect(more).toHaveAttribute('hidden');
+		expect(hint).toHaveAttribute('hidden');
+		expect(hint).toHaveAttribute('tabindex', '-1');
+		expect(screen.queryByRole('button', { name: 'stack trace' })).toBeNull();
+		expect(container.querySelector('.msg')).toHaveTextContent(/^plain$/);
 	});
 
 	it('has no toggle for a short plain line', () => {
