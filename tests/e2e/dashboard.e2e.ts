@@ -29,6 +29,8 @@ test('shows the tasks and streaming logs of every task, with a task column', asy
 	await page.goto(gateway.url);
 	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'open');
 	await expect(page.getByTestId('connection-title')).toHaveText('Connected');
+	// The link opens with a ping: the round trip shows long before the first 15 s heartbeat.
+	await expect(page.getByTestId('connection-rtt')).toHaveText(/^\d+ ms$/, { timeout: 3000 });
 	await expect(page.getByTestId('task-row').first()).toBeVisible();
 	expect(await page.getByTestId('task-row').count()).toBeGreaterThan(5);
 	await expect(page.getByTestId('task-row').first()).toHaveAttribute('data-status', /[A-Z]+/);

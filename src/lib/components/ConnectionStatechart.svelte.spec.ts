@@ -49,15 +49,22 @@ describe('ConnectionStatechart', () => {
 		ws.open();
 		ws.message(welcomeFrame());
 		await frame();
+		// The link opens with a ping...
 		expect(active()).toEqual(
 			expect.arrayContaining([
 				'link',
 				'link.open',
 				'link.open.heartbeat',
-				'link.open.heartbeat.waiting'
+				'link.open.heartbeat.probing'
 			])
 		);
 		expect(active()).not.toContain('idle');
+		// ...and waits for the next one once it is answered.
+		const ping = ws.sentMessages().find((m) => m.type === 'ping')!;
+		ws.message({ type: 'pong', id: ping.id });
+		await frame();
+		expect(active()).toContain('link.open.heartbeat.waiting');
+		expect(active()).not.toContain('link.open.heartbeat.probing');
 	});
 
 	it('lists the transitions from the connection’s log, and flashes the arrow taken', async () => {

@@ -79,7 +79,7 @@ describe('ConnectionClient', () => {
 		const queued = client.send({ type: 'message', payload: 2 });
 		const ws = open();
 		await expect(queued).resolves.toBeUndefined();
-		expect(ws.sentTypes()).toEqual(['message']);
+		expect(ws.sentTypes()).toEqual(['message', 'ping']);
 		expect(client.stats.dropped.offline).toBe(1);
 	});
 
@@ -91,7 +91,8 @@ describe('ConnectionClient', () => {
 		});
 		const ws = open();
 		expect(ws.sentMessages()).toEqual([
-			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } }
+			{ type: 'subscribe', payload: { stream: 'logs', resourceId: '*' } },
+			{ type: 'ping', id: expect.any(String) }
 		]);
 		ws.message(subscribed('logs'));
 		ws.message(logBatch([1, 2]));
@@ -99,7 +100,7 @@ describe('ConnectionClient', () => {
 		expect(got).toEqual([[1, 2], [3]]);
 		off();
 		off();
-		expect(ws.sentTypes()).toEqual(['subscribe', 'unsubscribe']);
+		expect(ws.sentTypes()).toEqual(['subscribe', 'ping', 'unsubscribe']);
 		expect(client.stats.subscriptions).toBe(0);
 	});
 
@@ -164,14 +165,15 @@ describe('ConnectionClient', () => {
 			if (states.at(-1) !== c.state) states.push(c.state);
 		});
 		const ws = open();
-		clock.advance(15_000);
+		// The ping the link opened with, answered 12 ms later.
+		clock.advance(12);
 		ws.message({ type: 'pong', id: ws.sentMessages()[0]!.id });
 		ws.serverClose(1008, 'origin not allowed');
 		off();
 		expect(states).toEqual(['connecting', 'open', 'failed']);
 		expect(client.error).toMatch(/1008/);
 		expect(client.stats).toMatchObject({
-			rtt: 0,
+			rtt: 12,
 			messagesOut: 1,
 			lastClose: { code: 1008, reason: 'origin not allowed' },
 			failure: expect.stringMatching(/1008/)

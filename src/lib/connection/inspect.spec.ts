@@ -24,7 +24,7 @@ describe('transition log', () => {
 			[7, 'link.connecting', 'link.open', 'socket.opened'],
 			[7, 'link.open', 'backoff', 'socket.closed']
 		]);
-		expect(entries[1]?.to).toBe('link.open(heartbeat.waiting,stability.settling)');
+		expect(entries[1]?.to).toBe('link.open(heartbeat.probing,stability.settling)');
 	});
 
 	it('keeps only the last `limit` entries and feeds subscribers', () => {

@@ -256,7 +256,8 @@ describe('authenticating', () => {
 		const authId = ws.sentMessages()[0]!.id;
 		ws.message({ type: 'authenticated', id: authId, payload: { username: 'u', roles: [] } });
 		expect(h.state).toBe('open');
-		expect(ws.sentTypes()).toEqual(['authenticate', 'subscribe', 'message']);
+		// The session first, then the queue, then the ping every link opens with.
+		expect(ws.sentTypes()).toEqual(['authenticate', 'subscribe', 'message', 'ping']);
 		expect(log).toEqual(['message:sent']);
 	});
 
@@ -312,25 +313,30 @@ describe('authenticating', () => {
 });
 
 describe('heartbeat', () => {
-	it('pings every heartbeatInterval and measures the round trip', () => {
+	it('pings as the link opens, then every heartbeatInterval, and measures the round trip', () => {
 		const h = createHarness();
-		const ws = h.openLink();
-		h.clock.advance(14_999);
-		expect(ws.sentTypes()).toEqual([]);
-		h.clock.advance(1);
+		const ws = h.openLink({}, { answerPing: false });
+		// The round trip is known at once, not one interval after the link opened.
 		expect(ws.sentTypes()).toEqual(['ping']);
 		h.clock.advance(42);
 		ws.message({ type: 'pong', id: ws.sentMessages()[0]!.id });
 		expect(h.context.link.rtt).toBe(42);
-		h.clock.advance(15_000);
+		h.clock.advance(14_999);
+		expect(ws.sentTypes()).toEqual(['ping']);
+		h.clock.advance(1);
 		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
+		h.clock.advance(30);
+		ws.message({ type: 'pong', id: ws.sentMessages()[1]!.id });
+		expect(h.context.link.rtt).toBe(30);
+		h.clock.advance(15_000);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping', 'ping']);
 	});
 
 	it("uses the welcome's interval when it is shorter", () => {
 		const h = createHarness();
 		const ws = h.openLink({ heartbeatInterval: 2_000 });
 		h.clock.advance(2_000);
-		expect(ws.sentTypes()).toEqual(['ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 		expect(h.context.link.heartbeatInterval).toBe(2_000);
 		const longer = createHarness();
 		longer.openLink({ heartbeatInterval: 60_000 });
@@ -342,7 +348,7 @@ describe('heartbeat', () => {
 		const ws = h.openLink();
 		const seen = trace(h);
 		h.clock.advance(15_000);
-		expect(ws.sentTypes()).toEqual(['ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 		h.clock.advance(9_999);
 		expect(h.state).toBe('open');
 		h.clock.advance(1);
@@ -351,6 +357,23 @@ describe('heartbeat', () => {
 		expect(h.context.lastClose?.reason).toMatch(/heartbeat timeout/);
 		// Detected within heartbeatInterval + pongTimeout of the last sign of life.
 		expect(h.clock.now()).toBe(25_000);
+	});
+
+	it('finds a link that opened but carries nothing within pongTimeout', () => {
+		const h = createHarness();
+		h.send({ type: 'connection.connect' });
+		const ws = h.ws();
+		// The handshake completed, then nothing: no welcome, no pong (a proxy that accepted the
+		// upgrade but lost its upstream).
+		ws.open();
+		expect(h.state).toBe('open');
+		expect(ws.sentTypes()).toEqual(['ping']);
+		const seen = trace(h);
+		h.clock.advance(9_999);
+		expect(h.state).toBe('open');
+		h.clock.advance(1);
+		expect(seen).toEqual(['open', 'heartbeatTimeout', 'backoff']);
+		expect(ws.attached).toBe(false);
 	});
 
 	it('counts any inbound frame as proof of life', () => {
@@ -362,14 +385,14 @@ describe('heartbeat', () => {
 		h.clock.advance(5_000);
 		expect(h.state).toBe('open');
 		h.clock.advance(15_000);
-		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping', 'ping']);
 	});
 
 	it('a live item on the fast lane counts as an answer when the deadline is judged late', () => {
 		const h = createHarness();
 		const ws = h.openLink();
 		h.clock.advance(15_000);
-		expect(ws.sentTypes()).toEqual(['ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 		ws.message(logBatch([1]));
 		// No pong, but the link spoke after the ping; the tab then sleeps past the deadline.
 		h.sleep(60_000);
@@ -382,25 +405,25 @@ describe('heartbeat', () => {
 		const ws = h.openLink();
 		h.clock.advance(15_000);
 		h.clock.advance(30);
-		ws.message({ type: 'pong', id: ws.sentMessages()[0]!.id });
+		ws.message({ type: 'pong', id: ws.sentMessages()[1]!.id });
 		// The tab is hidden: a minute passes and no timer fires.
 		h.sleep(60_000);
 		h.send({ type: 'browser.visible' });
 		expect(h.state).toBe('open');
-		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
-		ws.message({ type: 'pong', id: ws.sentMessages()[1]!.id });
+		expect(ws.sentTypes()).toEqual(['ping', 'ping', 'ping']);
+		ws.message({ type: 'pong', id: ws.sentMessages()[2]!.id });
 		// SimulatedClock.increment fires every due timer at the *final* time, like a throttled
 		// tab catching up: the overdue ping timer fires late, and that alone kills nothing.
 		h.clock.increment(120_000);
 		expect(h.state).toBe('open');
-		expect(ws.sentTypes()).toEqual(['ping', 'ping', 'ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping', 'ping', 'ping']);
 	});
 
 	it('a dead link is not hidden by throttled timers: waking checks the deadline', () => {
 		const h = createHarness();
 		const ws = h.openLink();
 		h.clock.advance(15_000);
-		expect(ws.sentTypes()).toEqual(['ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 		h.sleep(30_000);
 		h.send({ type: 'browser.visible' });
 		expect(h.state).toBe('heartbeatTimeout');
@@ -415,11 +438,11 @@ describe('heartbeat', () => {
 		h.sleep(30_000);
 		const log = send(h, { type: 'message', payload: 'late' }, 'durable');
 		expect(h.state).toBe('heartbeatTimeout');
-		expect(ws.sentTypes()).toEqual(['ping']);
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 		h.clock.advance(0);
 		h.clock.advance(250);
 		const ws2 = h.openLink();
-		expect(ws2.sentTypes()).toEqual(['message']);
+		expect(ws2.sentTypes()).toEqual(['message', 'ping']);
 		expect(log).toEqual(['message:sent']);
 	});
 
@@ -430,9 +453,9 @@ describe('heartbeat', () => {
 			const ws = h.openLink();
 			h.clock.advance(1_000);
 			h.send({ type });
-			expect(ws.sentTypes()).toEqual(['ping']);
+			expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 			h.send({ type });
-			expect(ws.sentTypes()).toEqual(['ping']);
+			expect(ws.sentTypes()).toEqual(['ping', 'ping']);
 			expect(h.state).toBe('open');
 			expect(h.sockets()).toHaveLength(1);
 		}
@@ -588,7 +611,7 @@ describe('outgoing queue', () => {
 		h.clock.advance(1);
 		expect(log).toEqual(['message:offline', 'ping:expired']);
 		const ws = h.openLink();
-		expect(ws.sentTypes()).toEqual(['mark_all_as_read']);
+		expect(ws.sentTypes()).toEqual(['mark_all_as_read', 'ping']);
 		expect(log.at(-1)).toBe('mark_all_as_read:sent');
 		expect(h.context.rt.outbox.dropped).toMatchObject({ offline: 1, expired: 1 });
 	});
@@ -598,7 +621,7 @@ describe('outgoing queue', () => {
 		const ws = h.openLink();
 		const log = send(h, { type: 'message', payload: 1 }, 'volatile');
 		send(h, { type: 'message', payload: 2 }, 'expiring', log);
-		expect(ws.sentTypes()).toEqual(['message', 'message']);
+		expect(ws.sentTypes()).toEqual(['ping', 'message', 'message']);
 		expect(log).toEqual(['message:sent', 'message:sent']);
 	});
 
@@ -626,7 +649,7 @@ describe('requests', () => {
 		const { outcome } = request(h, 'mark_all_as_read');
 		h.clock.advance(8_000);
 		const ws = h.openLink();
-		expect(ws.sentTypes()).toEqual(['mark_all_as_read']);
+		expect(ws.sentTypes()).toEqual(['mark_all_as_read', 'ping']);
 		h.clock.advance(1_999);
 		expect(outcome.error).toBeUndefined();
 		h.clock.advance(1);
@@ -672,7 +695,7 @@ describe('requests', () => {
 		const { outcome } = request(h, 'mark_all_as_read');
 		h.clock.advance(250);
 		const ws = h.openLink();
-		expect(ws.sentTypes()).toEqual(['mark_all_as_read']);
+		expect(ws.sentTypes()).toEqual(['mark_all_as_read', 'ping']);
 		expect(outcome.error).toBeUndefined();
 	});
 
@@ -709,7 +732,7 @@ describe('session restore', () => {
 			options: { resourceId: 'service:web', onItems: () => {} },
 			handle: handles[1]!
 		});
-		expect(ws.sentTypes()).toEqual(['subscribe', 'subscribe']);
+		expect(ws.sentTypes()).toEqual(['ping', 'subscribe', 'subscribe']);
 		ws.message(subscribed('logs', { lastSeq: 0 }));
 		ws.message(subscribed('tasks', { resourceId: 'service:web' }));
 		ws.message(logBatch([1, 2, 3]));
@@ -718,7 +741,14 @@ describe('session restore', () => {
 		send(h, { type: 'message', payload: 'x' }, 'expiring', log);
 		h.clock.advance(250);
 		const ws2 = h.openLink();
-		expect(ws2.sentTypes()).toEqual(['subscribe', 'subscribe', 'mark_all_as_read', 'message']);
+		// The restore burst, the queue in order, then the ping the link opens with.
+		expect(ws2.sentTypes()).toEqual([
+			'subscribe',
+			'subscribe',
+			'mark_all_as_read',
+			'message',
+			'ping'
+		]);
 		const [logs, tasks] = ws2.sentMessages();
 		expect(logs?.payload).toEqual({
 			stream: 'logs',
@@ -746,11 +776,11 @@ describe('session restore', () => {
 			options: { onItems: () => {} },
 			handle: b
 		});
-		expect(ws.sentTypes()).toEqual(['subscribe']);
+		expect(ws.sentTypes()).toEqual(['ping', 'subscribe']);
 		h.send({ type: 'connection.unsubscribe', handle: a });
-		expect(ws.sentTypes()).toEqual(['subscribe']);
+		expect(ws.sentTypes()).toEqual(['ping', 'subscribe']);
 		h.send({ type: 'connection.unsubscribe', handle: b });
-		expect(ws.sentTypes()).toEqual(['subscribe', 'unsubscribe']);
+		expect(ws.sentTypes()).toEqual(['ping', 'subscribe', 'unsubscribe']);
 	});
 });
 
@@ -766,7 +796,8 @@ describe('inbound frames', () => {
 		expect(h.state).toBe('open');
 		expect(errors).toEqual(['invalid_json', 'invalid_message', 'unknown_type']);
 		expect(h.context.rt.meter.invalidFrames).toBe(3);
-		expect(h.context.rt.meter.messagesIn).toBe(4);
+		// welcome, the opening ping's pong, and the three invalid frames.
+		expect(h.context.rt.meter.messagesIn).toBe(5);
 	});
 
 	it('emits every valid message (live items through the fast lane) and meters both directions', () => {
@@ -777,11 +808,13 @@ describe('inbound frames', () => {
 		const ws = h.openLink();
 		ws.message(logBatch([1]));
 		send(h, { type: 'ping' }, 'volatile');
-		expect(seen).toEqual(['welcome']);
+		expect(seen).toEqual(['welcome', 'pong']);
 		expect(fast).toEqual(['log_batch']);
-		expect(h.context.rt.meter.messagesIn).toBe(2);
-		expect(h.context.rt.meter.messagesOut).toBe(1);
-		expect(h.context.rt.meter.bytesOut).toBe(ws.sent[0]!.length);
+		expect(h.context.rt.meter.messagesIn).toBe(3);
+		// The opening ping and ours.
+		expect(ws.sentTypes()).toEqual(['ping', 'ping']);
+		expect(h.context.rt.meter.messagesOut).toBe(2);
+		expect(h.context.rt.meter.bytesOut).toBe(ws.sent[0]!.length + ws.sent[1]!.length);
 		expect(h.context.link.epoch).toBe('e1');
 	});
 });

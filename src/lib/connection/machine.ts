@@ -902,7 +902,11 @@ export const connectionMachine = connectionSetup.createMachine({
 					},
 					states: {
 						heartbeat: {
-							initial: 'waiting',
+							// A ping as soon as the link opens (after the session's restore burst, which
+							// the parent's entry sent): the round trip is known at once, not one interval
+							// later, and a link that opened but carries nothing is found within
+							// pongTimeout instead of heartbeatInterval + pongTimeout.
+							initial: 'probing',
 							states: {
 								waiting: {
 									after: { heartbeatInterval: 'probing' },

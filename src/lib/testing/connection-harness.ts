@@ -88,14 +88,21 @@ export function createHarness(options: HarnessOptions = {}) {
 		},
 		/** Current machine time (clock plus slept time). */
 		now: () => clock.now() + skew,
-		/** `connect`, open the fake socket and send `welcome`: the usual way to reach `open`. */
-		openLink(welcome: Record<string, unknown> = {}) {
+		/**
+		 * `connect`, open the fake socket, send `welcome` and answer the ping the link opens with
+		 * (at once, as a server on loopback would): the usual way to reach `open`. The next ping
+		 * is then one `heartbeatInterval` away. `answerPing: false` leaves the opening ping
+		 * unanswered. The ping stays in `sentTypes()`, after the session's restore burst.
+		 */
+		openLink(welcome: Record<string, unknown> = {}, { answerPing = true } = {}) {
 			if (stateOf(actor.getSnapshot().value) !== 'connecting') {
 				actor.send({ type: 'connection.connect' });
 			}
 			const ws = FakeWebSocket.last();
 			ws.open();
 			ws.message(welcomeFrame(welcome));
+			const ping = ws.sentMessages().findLast((m) => m.type === 'ping');
+			if (answerPing && ping?.id !== undefined) ws.message({ type: 'pong', id: ping.id });
 			return ws;
 		}
 	};
